@@ -1,0 +1,139 @@
+/* kpipe — the document model: what parse.c builds and every renderer reads.
+ *
+ * Ownership: a kp_document owns everything reachable from it; the GPtrArrays
+ * carry their element free functions. */
+#ifndef KPIPE_MODEL_H
+#define KPIPE_MODEL_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* An exact decimal: coef × 10^exp. Figures are never binary floating point
+ * until they are written out. */
+typedef struct kp_decimal {
+    int64_t coef;
+    int32_t exp;
+} kp_decimal;
+
+/* Largest magnitude a figure may have: JSON readers hold numbers as IEEE
+ * doubles, exact only up to 2^53. */
+#define KP_DECIMAL_MAX ((int64_t)1 << 53)
+
+bool decimal_mul_int(kp_decimal *d, int64_t factor);   /* false on overflow */
+bool decimal_add(kp_decimal *acc, kp_decimal term);    /* false on overflow */
+void decimal_normalize(kp_decimal *d);                 /* strips trailing zeros */
+bool decimal_in_range(kp_decimal d);                   /* |d| <= 2^53 */
+double decimal_to_double(kp_decimal d);                /* correctly rounded */
+int decimal_compare(kp_decimal a, kp_decimal b);       /* -1, 0, 1 */
+/* "55.9", "220000000", "-0.5": newly allocated. */
+char *decimal_to_string(kp_decimal d);
+
+/* One cell's figure (spec: Quantity). */
+typedef struct kp_quantity {
+    char *text;         /* as printed, wrap whitespace removed */
+    bool has_value;
+    kp_decimal value;   /* in the base unit */
+    char *unit;         /* base unit, or the counter as printed; NULL without value */
+    bool unit_known;    /* false: a counter the unit rules do not list */
+    bool cumulative;
+    char *qualifier;    /* "approx", "at-least", … or NULL */
+    char *note;         /* parenthesised remark, or NULL */
+    int fy;             /* fiscal year of a target; 0 otherwise */
+} kp_quantity;
+
+void quantity_free(kp_quantity *q);
+
+typedef struct kp_actual {
+    int fy;
+    kp_quantity *quantity;
+} kp_actual;
+
+typedef struct kp_location {
+    int page;          /* 1-based PDF page, 0 for text input */
+    double bbox[4];    /* x0 y0 x1 y1 in points, PDF only */
+    int line;          /* 1-based text line, 0 for PDF input */
+} kp_location;
+
+typedef struct kp_row {
+    int number;
+    int measure;
+    GPtrArray *projects;    /* char * */
+    GPtrArray *notes;       /* char * */
+    bool relisted;
+    GPtrArray *activities;  /* char * */
+    char *kpi_name;         /* NULL: no KPI */
+    bool kpi_inherited;
+    kp_quantity *baseline;  /* NULL: empty or covered by a merge */
+    GPtrArray *actuals;     /* kp_actual *, ascending fy; blank cells absent */
+    kp_quantity *target;
+    kp_location where;
+} kp_row;
+
+typedef struct kp_measure {
+    int number;
+    char *title;            /* from the detail table when it has one */
+    char *summary_title;    /* as the summary list prints it, or NULL */
+    char *detail_title;     /* as the detail table prints it, or NULL */
+    GPtrArray *kpis;        /* char *, names from the summary list */
+    kp_location where;
+} kp_measure;
+
+typedef struct kp_goal {
+    int number;
+    char *title;            /* from the detail table when it has one */
+    char *summary_title;    /* as the summary list prints it, or NULL */
+    char *detail_title;     /* as the detail table prints it, or NULL */
+    GPtrArray *measures;    /* kp_measure *, ascending number */
+    GPtrArray *rows;        /* kp_row *, ascending number */
+    bool in_summary, in_detail;
+    kp_location where;
+} kp_goal;
+
+typedef enum { KP_SEV_ERROR, KP_SEV_WARNING, KP_SEV_INFO } kp_severity;
+
+typedef struct kp_diagnostic {
+    kp_severity severity;
+    char *code;
+    char *message;
+    int goal, row;          /* 0: does not apply */
+    char *field;            /* "actuals.2021", or NULL */
+    int page, line;         /* 0: not known */
+} kp_diagnostic;
+
+typedef struct kp_source {
+    char *name;             /* base name of the input */
+    char sha256[65];
+    bool is_pdf;
+    int pages;              /* PDF only */
+} kp_source;
+
+typedef struct kp_document {
+    kp_source source;
+    char *title;
+    char *municipality;     /* NULL when not found */
+    bool has_period;
+    int first_fy, last_fy;
+    GArray *fiscal_years;   /* int, the actual-value columns in order */
+    GPtrArray *goals;       /* kp_goal *, ascending number */
+    GPtrArray *diagnostics; /* kp_diagnostic * */
+} kp_document;
+
+kp_document *document_new(void);
+void document_free(kp_document *doc);
+kp_goal *goal_new(int number);
+kp_measure *measure_new(int number);
+kp_row *row_new(void);
+void row_free(kp_row *row);
+kp_goal *document_goal(kp_document *doc, int number, bool create);
+kp_measure *goal_measure(kp_goal *goal, int number, bool create);
+void document_sort(kp_document *doc);
+
+/* Appends a diagnostic; FIELD may be NULL. */
+void document_diagnose(kp_document *doc, kp_severity severity, const char *code, int goal,
+                       int row, const char *field, int page, int line, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+void diagnostic_free(kp_diagnostic *d);
+const char *severity_name(kp_severity s);
+
+#endif

@@ -1,0 +1,324 @@
+/* kpipe — the document model: decimals, constructors and destructors. */
+#include "kpipe/model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool decimal_mul_int(kp_decimal *d, int64_t factor)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(d->coef, factor, &r))
+        return false;
+    d->coef = r;
+    return true;
+}
+
+static bool pow10_scale(int64_t *v, int32_t by)
+{
+    while (by-- > 0)
+        if (__builtin_mul_overflow(*v, 10, v))
+            return false;
+    return true;
+}
+
+bool decimal_add(kp_decimal *acc, kp_decimal term)
+{
+    /* Bring both to the smaller exponent, then add. */
+    kp_decimal a = *acc;
+    if (a.exp > term.exp) {
+        if (!pow10_scale(&a.coef, a.exp - term.exp))
+            return false;
+        a.exp = term.exp;
+    } else if (term.exp > a.exp) {
+        if (!pow10_scale(&term.coef, term.exp - a.exp))
+            return false;
+        term.exp = a.exp;
+    }
+    if (__builtin_add_overflow(a.coef, term.coef, &a.coef))
+        return false;
+    *acc = a;
+    return true;
+}
+
+void decimal_normalize(kp_decimal *d)
+{
+    if (d->coef == 0) {
+        d->exp = 0;
+        return;
+    }
+    while (d->exp < 0 && d->coef % 10 == 0) {
+        d->coef /= 10;
+        d->exp++;
+    }
+    /* Positive exponents are folded into the coefficient where they fit, so
+     * that an integer figure is an integer. */
+    while (d->exp > 0) {
+        int64_t r;
+        if (__builtin_mul_overflow(d->coef, 10, &r))
+            break;
+        d->coef = r;
+        d->exp--;
+    }
+}
+
+bool decimal_in_range(kp_decimal d)
+{
+    decimal_normalize(&d);
+    if (d.exp > 0)
+        return false; /* did not fit in 63 bits */
+    int64_t mag = d.coef < 0 ? -d.coef : d.coef;
+    if (d.coef == INT64_MIN)
+        return false;
+    /* the integer part is mag / 10^-exp */
+    for (int32_t e = d.exp; e < 0 && mag; e++)
+        mag /= 10;
+    return mag < KP_DECIMAL_MAX || (mag == KP_DECIMAL_MAX && d.exp == 0);
+}
+
+char *decimal_to_string(kp_decimal d)
+{
+    decimal_normalize(&d);
+    bool neg = d.coef < 0;
+    /* INT64_MIN cannot be negated; print through unsigned. */
+    uint64_t mag = neg ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef;
+    char digits[32];
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)mag);
+    GString *s = g_string_new(neg ? "-" : "");
+    if (d.exp >= 0) {
+        g_string_append(s, digits);
+        for (int32_t i = 0; i < d.exp; i++)
+            g_string_append_c(s, '0');
+    } else {
+        size_t nd = strlen(digits);
+        size_t frac = (size_t)-d.exp;
+        if (nd <= frac) {
+            g_string_append(s, "0.");
+            for (size_t i = nd; i < frac; i++)
+                g_string_append_c(s, '0');
+            g_string_append(s, digits);
+        } else {
+            g_string_append_len(s, digits, (gssize)(nd - frac));
+            g_string_append_c(s, '.');
+            g_string_append(s, digits + nd - frac);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+double decimal_to_double(kp_decimal d)
+{
+    /* strtod rounds correctly; the C locale is in force (main never calls
+     * setlocale for numbers). */
+    char *s = decimal_to_string(d);
+    double v = strtod(s, NULL);
+    g_free(s);
+    return v;
+}
+
+int decimal_compare(kp_decimal a, kp_decimal b)
+{
+    kp_decimal diff = b;
+    diff.coef = -diff.coef;
+    if (decimal_add(&diff, a)) /* a - b */
+        return (diff.coef > 0) - (diff.coef < 0);
+    double x = decimal_to_double(a), y = decimal_to_double(b);
+    return (x > y) - (x < y);
+}
+
+void quantity_free(kp_quantity *q)
+{
+    if (!q)
+        return;
+    g_free(q->text);
+    g_free(q->unit);
+    g_free(q->qualifier);
+    g_free(q->note);
+    g_free(q);
+}
+
+static void actual_free(gpointer p)
+{
+    kp_actual *a = p;
+    quantity_free(a->quantity);
+    g_free(a);
+}
+
+kp_row *row_new(void)
+{
+    kp_row *r = g_new0(kp_row, 1);
+    r->projects = g_ptr_array_new_with_free_func(g_free);
+    r->notes = g_ptr_array_new_with_free_func(g_free);
+    r->activities = g_ptr_array_new_with_free_func(g_free);
+    r->actuals = g_ptr_array_new_with_free_func(actual_free);
+    return r;
+}
+
+void row_free(kp_row *r)
+{
+    if (!r)
+        return;
+    g_ptr_array_free(r->projects, TRUE);
+    g_ptr_array_free(r->notes, TRUE);
+    g_ptr_array_free(r->activities, TRUE);
+    g_ptr_array_free(r->actuals, TRUE);
+    g_free(r->kpi_name);
+    quantity_free(r->baseline);
+    quantity_free(r->target);
+    g_free(r);
+}
+
+static void measure_free(gpointer p)
+{
+    kp_measure *m = p;
+    g_free(m->title);
+    g_free(m->summary_title);
+    g_free(m->detail_title);
+    g_ptr_array_free(m->kpis, TRUE);
+    g_free(m);
+}
+
+kp_measure *measure_new(int number)
+{
+    kp_measure *m = g_new0(kp_measure, 1);
+    m->number = number;
+    m->kpis = g_ptr_array_new_with_free_func(g_free);
+    return m;
+}
+
+static void goal_free(gpointer p)
+{
+    kp_goal *g = p;
+    g_free(g->title);
+    g_free(g->summary_title);
+    g_free(g->detail_title);
+    g_ptr_array_free(g->measures, TRUE);
+    g_ptr_array_free(g->rows, TRUE);
+    g_free(g);
+}
+
+kp_goal *goal_new(int number)
+{
+    kp_goal *g = g_new0(kp_goal, 1);
+    g->number = number;
+    g->measures = g_ptr_array_new_with_free_func(measure_free);
+    g->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
+    return g;
+}
+
+void diagnostic_free(kp_diagnostic *d)
+{
+    if (!d)
+        return;
+    g_free(d->code);
+    g_free(d->message);
+    g_free(d->field);
+    g_free(d);
+}
+
+kp_document *document_new(void)
+{
+    kp_document *doc = g_new0(kp_document, 1);
+    doc->fiscal_years = g_array_new(FALSE, FALSE, sizeof(int));
+    doc->goals = g_ptr_array_new_with_free_func(goal_free);
+    doc->diagnostics = g_ptr_array_new_with_free_func((GDestroyNotify)diagnostic_free);
+    return doc;
+}
+
+void document_free(kp_document *doc)
+{
+    if (!doc)
+        return;
+    g_free(doc->source.name);
+    g_free(doc->title);
+    g_free(doc->municipality);
+    g_array_free(doc->fiscal_years, TRUE);
+    g_ptr_array_free(doc->goals, TRUE);
+    g_ptr_array_free(doc->diagnostics, TRUE);
+    g_free(doc);
+}
+
+kp_goal *document_goal(kp_document *doc, int number, bool create)
+{
+    for (guint i = 0; i < doc->goals->len; i++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, i);
+        if (g->number == number)
+            return g;
+    }
+    if (!create)
+        return NULL;
+    kp_goal *g = goal_new(number);
+    g_ptr_array_add(doc->goals, g);
+    return g;
+}
+
+kp_measure *goal_measure(kp_goal *goal, int number, bool create)
+{
+    for (guint i = 0; i < goal->measures->len; i++) {
+        kp_measure *m = g_ptr_array_index(goal->measures, i);
+        if (m->number == number)
+            return m;
+    }
+    if (!create)
+        return NULL;
+    kp_measure *m = measure_new(number);
+    g_ptr_array_add(goal->measures, m);
+    return m;
+}
+
+static gint by_goal_number(gconstpointer a, gconstpointer b)
+{
+    const kp_goal *x = *(kp_goal *const *)a, *y = *(kp_goal *const *)b;
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+static gint by_measure_number(gconstpointer a, gconstpointer b)
+{
+    const kp_measure *x = *(kp_measure *const *)a, *y = *(kp_measure *const *)b;
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+static gint by_row_number(gconstpointer a, gconstpointer b)
+{
+    const kp_row *x = *(kp_row *const *)a, *y = *(kp_row *const *)b;
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+void document_sort(kp_document *doc)
+{
+    /* g_ptr_array_sort is a stable merge sort: equal numbers keep input order. */
+    g_ptr_array_sort(doc->goals, by_goal_number);
+    for (guint i = 0; i < doc->goals->len; i++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, i);
+        g_ptr_array_sort(g->measures, by_measure_number);
+        g_ptr_array_sort(g->rows, by_row_number);
+    }
+}
+
+void document_diagnose(kp_document *doc, kp_severity severity, const char *code, int goal,
+                       int row, const char *field, int page, int line, const char *fmt, ...)
+{
+    kp_diagnostic *d = g_new0(kp_diagnostic, 1);
+    d->severity = severity;
+    d->code = g_strdup(code);
+    va_list ap;
+    va_start(ap, fmt);
+    d->message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    d->goal = goal;
+    d->row = row;
+    d->field = g_strdup(field);
+    d->page = page;
+    d->line = line;
+    g_ptr_array_add(doc->diagnostics, d);
+}
+
+const char *severity_name(kp_severity s)
+{
+    switch (s) {
+    case KP_SEV_ERROR: return "error";
+    case KP_SEV_WARNING: return "warning";
+    default: return "info";
+    }
+}

@@ -1,0 +1,283 @@
+/* kpipe — figures (see include/kpipe/quantity.h).
+ *
+ * The grammar is data: this file only applies the rules in order and does the
+ * decimal arithmetic the rules cannot. */
+#include "kpipe/quantity.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpipe/layout.h"
+
+static void check_set(kp_figure_check *check, kp_figure_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void check_set(kp_figure_check *check, kp_figure_status status, const char *fmt, ...)
+{
+    check->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(check->reason, sizeof check->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* Takes the span of a match out of WORK. */
+static void erase_group(GString *work, const kp_match *m, int group)
+{
+    size_t s, e;
+    if (kp_match_group(m, group, &s, &e))
+        g_string_erase(work, (gssize)s, (gssize)(e - s));
+}
+
+/* Parses a run of digits, commas and one decimal point into D. */
+static bool digits_value(const char *s, size_t len, kp_decimal *d)
+{
+    d->coef = 0;
+    d->exp = 0;
+    bool point = false, any = false;
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == ',')
+            continue;
+        if (c == '.') {
+            if (point)
+                return false;
+            point = true;
+            continue;
+        }
+        int v = g_unichar_digit_value(c);
+        if (v < 0)
+            return false;
+        if (__builtin_mul_overflow(d->coef, 10, &d->coef) ||
+            __builtin_add_overflow(d->coef, v, &d->coef))
+            return false;
+        if (point)
+            d->exp--;
+        any = true;
+    }
+    return any;
+}
+
+/* Length of the longest scale word at S[AT], and its multiplier. */
+static size_t scale_at(const kp_rules *rules, const char *s, size_t len, size_t at,
+                       int64_t *mult)
+{
+    size_t n, best = 0;
+    const kp_rule *const *rs = rules_set(rules, "scale", &n);
+    for (size_t i = 0; i < n; i++) {
+        kp_match m;
+        if (rule_match(rules, rs[i], s, len, at, 0, &m) != 1)
+            continue;
+        size_t ms, me;
+        if (kp_match_group(&m, 0, &ms, &me) && ms == at && me - ms > best) {
+            best = me - ms;
+            *mult = g_ascii_strtoll(rs[i]->name, NULL, 10);
+        }
+        kp_match_free(&m);
+    }
+    return best;
+}
+
+/* Evaluates a numeral such as "4億3,000万" or "1万8740" to a decimal. */
+static bool numeral_value(const kp_rules *rules, const char *s, size_t len, kp_decimal *out,
+                          kp_figure_check *check)
+{
+    kp_decimal total = {0, 0};
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && (g_ascii_isdigit(s[j]) || s[j] == ',' || s[j] == '.' ||
+                           ((unsigned char)s[j] >= 0x80 &&
+                            g_unichar_digit_value(g_utf8_get_char(s + j)) >= 0)))
+            j = (size_t)(g_utf8_next_char(s + j) - s);
+        kp_decimal term;
+        if (j == i || !digits_value(s + i, j - i, &term)) {
+            check_set(check, KP_FIGURE_MALFORMED, "its digits do not form a number");
+            return false;
+        }
+        int64_t mult = 1;
+        size_t sl = j < len ? scale_at(rules, s, len, j, &mult) : 0;
+        if (j < len && sl == 0) {
+            check_set(check, KP_FIGURE_MALFORMED, "「%.*s」is not a scale word of rules/scale.rules",
+                      (int)(len - j), s + j);
+            return false;
+        }
+        if (!decimal_mul_int(&term, mult) || !decimal_add(&total, term)) {
+            check_set(check, KP_FIGURE_MALFORMED, "the number is beyond ±2^53");
+            return false;
+        }
+        i = j + sl;
+    }
+    decimal_normalize(&total);
+    *out = total;
+    return true;
+}
+
+kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_check *check)
+{
+    check->status = KP_FIGURE_OK;
+    check->reason[0] = '\0';
+    char *text = cell_strip_spaces(cell);
+    if (!*text) {
+        g_free(text);
+        return NULL;
+    }
+    kp_quantity *q = g_new0(kp_quantity, 1);
+    q->text = text;
+    char *norm = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+    if (!norm) /* input was validated; keep going on the printed text */
+        norm = g_strdup(text);
+    kp_match m;
+
+    if (rules_search(rules, "nofigure", NULL, norm, KP_MATCH_WHOLE, NULL)) {
+        g_free(norm);
+        return q;
+    }
+    GString *work = g_string_new(norm);
+    g_free(norm);
+
+    if (rules_search(rules, "figure", "cumulative", work->str, 0, &m)) {
+        q->cumulative = true;
+        erase_group(work, &m, 0);
+        kp_match_free(&m);
+    }
+    if (rules_search(rules, "figure", "note", work->str, 0, &m)) {
+        q->note = kp_match_dup(&m, 1);
+        erase_group(work, &m, 0);
+        kp_match_free(&m);
+        if (q->note && rules_search(rules, "figure", "cumulative-word", q->note, 0, NULL))
+            q->cumulative = true;
+    }
+    /* A qualifier stands before or after the figure, never inside it. The
+     * first that matches names the figure; all are taken off ("約1,000人以上"). */
+    size_t nq;
+    const kp_rule *const *qs = rules_set(rules, "qualifier", &nq);
+    for (size_t i = 0; i < nq; i++) {
+        if (rule_match(rules, qs[i], work->str, work->len, 0, 0, &m) != 1)
+            continue;
+        size_t s, e;
+        if (kp_match_group(&m, 0, &s, &e) && e > s && (s == 0 || e == work->len)) {
+            if (!q->qualifier)
+                q->qualifier = g_strdup(qs[i]->name);
+            erase_group(work, &m, 0);
+        }
+        kp_match_free(&m);
+    }
+    bool negative = false;
+    if (rules_search(rules, "figure", "negative", work->str, 0, &m)) {
+        size_t s, e;
+        if (kp_match_group(&m, 0, &s, &e) && s == 0) {
+            negative = true;
+            erase_group(work, &m, 0);
+        }
+        kp_match_free(&m);
+    }
+
+    if (!rules_search(rules, "figure", "figure", work->str, KP_MATCH_WHOLE, &m)) {
+        check_set(check, KP_FIGURE_MALFORMED, "it is neither a figure nor a no-figure mark");
+        g_string_free(work, TRUE);
+        return q;
+    }
+    size_t ns, ne, us = 0, ue = 0;
+    kp_decimal value;
+    bool ok = kp_match_named(&m, "number", &ns, &ne) &&
+              numeral_value(rules, work->str + ns, ne - ns, &value, check);
+    if (!ok && check->status == KP_FIGURE_OK)
+        check_set(check, KP_FIGURE_MALFORMED, "rule figure has no (?<number>…) group");
+    if (ok && negative)
+        value.coef = -value.coef;
+    if (ok && !decimal_in_range(value)) {
+        check_set(check, KP_FIGURE_MALFORMED, "the number is beyond ±2^53");
+        ok = false;
+    }
+    if (ok) {
+        q->has_value = true;
+        q->value = value;
+        q->unit_known = true;
+        if (kp_match_named(&m, "unit", &us, &ue) && ue > us) {
+            char *unit = g_strndup(work->str + us, ue - us);
+            const kp_rule *known = rules_search(rules, "unit", NULL, unit, KP_MATCH_WHOLE, NULL);
+            if (known) {
+                q->unit = g_strdup(known->name);
+                g_free(unit);
+            } else {
+                q->unit = unit;
+                q->unit_known = false;
+                check_set(check, KP_FIGURE_UNKNOWN_UNIT,
+                          "the counter「%s」is not listed in rules/unit.rules", unit);
+            }
+        }
+    }
+    kp_match_free(&m);
+    g_string_free(work, TRUE);
+    return q;
+}
+
+int fiscal_year_parse(const kp_rules *rules, const char *text, bool whole)
+{
+    char *norm = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+    char *key = cell_strip_spaces(norm ? norm : text);
+    g_free(norm);
+    int year = 0;
+    size_t n;
+    const kp_rule *const *rs = rules_set(rules, "era", &n);
+    for (size_t i = 0; i < n && !year; i++) {
+        kp_match m;
+        if (rule_match(rules, rs[i], key, strlen(key), 0, whole ? KP_MATCH_WHOLE : 0, &m) != 1)
+            continue;
+        char *y = kp_match_dup(&m, 1);
+        if (y) {
+            int within = strcmp(y, "元") == 0 ? 1 : atoi(y);
+            if (within > 0)
+                year = atoi(rs[i]->name) + within;
+        }
+        g_free(y);
+        kp_match_free(&m);
+    }
+    g_free(key);
+    return year;
+}
+
+static bool is_whole_number(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!g_ascii_isdigit(*s))
+            return false;
+    return true;
+}
+
+bool quantity_rules_check(const kp_rules *rules, kp_error *err)
+{
+    static const char *const required[][2] = {
+        {"figure", "cumulative"}, {"figure", "cumulative-word"}, {"figure", "note"},
+        {"figure", "negative"}, {"figure", "figure"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(required); i++)
+        if (!rules_find(rules, required[i][0], required[i][1])) {
+            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0,
+                         "rules/%s.rules has no rule '%s'", required[i][0], required[i][1]);
+            return false;
+        }
+    static const char *const numeric_sets[] = {"scale", "era"};
+    for (size_t s = 0; s < G_N_ELEMENTS(numeric_sets); s++) {
+        size_t n;
+        const kp_rule *const *rs = rules_set(rules, numeric_sets[s], &n);
+        if (n == 0) {
+            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0, "rules/%s.rules is missing or empty",
+                         numeric_sets[s]);
+            return false;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!is_whole_number(rs[i]->name) ||
+                (s == 0 && g_ascii_strtoll(rs[i]->name, NULL, 10) <= 0)) {
+                kp_error_set(err, KP_EXIT_UNUSABLE, rs[i]->file, 0, rs[i]->line, 1,
+                             "the name of a %s rule must be a whole number, not '%s'",
+                             numeric_sets[s], rs[i]->name);
+                return false;
+            }
+    }
+    return true;
+}
