@@ -1,0 +1,26 @@
+/* kpipe — from a grid to the document model: the summary list (一覧表),
+ * the detail tables (実施状況一覧), their rows and figures. */
+#ifndef KPIPE_PARSE_H
+#define KPIPE_PARSE_H
+
+#include "kpipe/error.h"
+#include "kpipe/layout.h"
+#include "kpipe/model.h"
+#include "kpipe/rules.h"
+
+/* Builds the document of GRID. SOURCE is moved into the document (its name
+ * is taken over). FILE names the input in errors. Returns NULL with ERR set
+ * (exit 2) when no KPI table is found. Figure problems become diagnostics. */
+kp_document *parse_document(const kp_grid *grid, const kp_rules *rules, kp_source *source,
+                            const char *file, kp_error *err);
+
+/* Cell parsers, exposed for their unit tests. Each fills the row's arrays. */
+void parse_projects(const kp_rules *rules, const char *cell, kp_row *row);
+void parse_activities(const kp_rules *rules, const char *cell, kp_row *row);
+/* Number of a circled numeral (① → 1), or 0. */
+int circled_number(gunichar c);
+
+/* Checks that the rules parse needs are present (exit 2 when not). */
+bool parse_rules_check(const kp_rules *rules, kp_error *err);
+
+#endif

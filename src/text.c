@@ -1,0 +1,122 @@
+/* kpipe — reading text input (see include/kpipe/text.h). */
+#include "kpipe/text.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+static int line_of(const char *start, const char *at)
+{
+    int line = 1;
+    for (const char *p = start; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err)
+{
+    const char *nul = memchr(bytes, '\0', len);
+    if (nul) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, line_of(bytes, nul), 0,
+                     "binary data (a NUL byte), not a text table");
+        return NULL;
+    }
+    if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {
+        bytes += 3;
+        len -= 3;
+    }
+    const char *bad;
+    if (g_utf8_validate(bytes, (gssize)len, &bad))
+        return g_strndup(bytes, len);
+
+    /* What Japanese Windows tools save: Shift_JIS with Microsoft's extensions. */
+    gsize written = 0;
+    GError *gerr = NULL;
+    char *utf8 = g_convert(bytes, (gssize)len, "UTF-8", "CP932", NULL, &written, &gerr);
+    if (utf8 && g_utf8_validate(utf8, (gssize)written, NULL))
+        return utf8;
+    g_free(utf8);
+    if (gerr)
+        g_error_free(gerr);
+    /* everything before BAD is valid UTF-8, so the column counts characters */
+    const char *line_start = bad;
+    while (line_start > bytes && line_start[-1] != '\n')
+        line_start--;
+    kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, line_of(bytes, bad),
+                 (int)g_utf8_strlen(line_start, bad - line_start) + 1,
+                 "neither UTF-8 nor Shift_JIS text (byte 0x%02X)", (unsigned char)*bad);
+    return NULL;
+}
+
+kp_grid *text_to_grid(const char *utf8)
+{
+    kp_grid *grid = grid_new();
+    const char *p = utf8;
+    int number = 1;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        kp_location where = {0};
+        where.line = number;
+        kp_grid_line *line = grid_add_line(grid, where);
+        const char *cell = p;
+        for (size_t i = 0; i <= n; i++) {
+            if (i == n || p[i] == '\t') {
+                char *text = g_strndup(cell, (gsize)(p + i - cell));
+                g_ptr_array_add(line->cells, text);
+                cell = p + i + 1;
+            }
+        }
+        number++;
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return grid;
+}
+
+char *file_read_all(const char *file, size_t *len, kp_error *err)
+{
+    char *data = NULL;
+    gsize n = 0;
+    GError *gerr = NULL;
+    if (!g_file_get_contents(file, &data, &n, &gerr)) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "cannot read: %s", gerr->message);
+        g_error_free(gerr);
+        return NULL;
+    }
+    *len = n;
+    return data;
+}
+
+void sha256_hex(const char *data, size_t len, char out[65])
+{
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(c, (const guchar *)data, (gssize)len);
+    g_strlcpy(out, g_checksum_get_string(c), 65);
+    g_checksum_free(c);
+}
+
+kp_grid *text_load(const char *file, kp_source *source, kp_error *err)
+{
+    size_t len;
+    char *data = file_read_all(file, &len, err);
+    if (!data)
+        return NULL;
+    char *utf8 = text_decode(data, len, file, err);
+    if (!utf8) {
+        g_free(data);
+        return NULL;
+    }
+    source->name = g_path_get_basename(file);
+    sha256_hex(data, len, source->sha256);
+    source->is_pdf = false;
+    source->pages = 0;
+    kp_grid *grid = text_to_grid(utf8);
+    g_free(utf8);
+    g_free(data);
+    return grid;
+}
