@@ -1,0 +1,104 @@
+# kpipe — build, run, test, install.
+#   make run    builds, then extracts the bundled seed fixture into out/
+#   make test   installs what is missing, builds, runs every test, then runs
+#               them again under AddressSanitizer + UndefinedBehaviorSanitizer
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+VERSION := 0.1.0
+
+# pkg-config name : Debian package that provides it
+BUILD_DEPS := glib-2.0:libglib2.0-dev poppler-glib:libpoppler-glib-dev cairo:libcairo2-dev \
+              libpcre2-8:libpcre2-dev jansson:libjansson-dev
+TEST_DEPS  := cmocka:libcmocka-dev
+PKGS       := glib-2.0 poppler-glib cairo libpcre2-8 jansson
+
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+DEFS     := -D_GNU_SOURCE -DKPIPE_VERSION='"$(VERSION)"' \
+            -DKPIPE_RULES_DIR='"$(PREFIX)/share/kpipe/rules"'
+# evaluated when used, after `deps` has installed the -dev packages
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+HEADERS  := $(wildcard include/kpipe/*.h)
+BIN      := $(BUILD)/kpipe
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures
+
+all: deps
+	@$(MAKE) --no-print-directory $(BIN)
+
+# Installs the Debian -dev packages that pkg-config cannot find (as root, or
+# through sudo where there is one).
+deps:
+	@$(call install_missing,$(BUILD_DEPS))
+
+test-deps: deps
+	@$(call install_missing,$(TEST_DEPS))
+
+define install_missing
+missing=""; \
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+for pair in $(1); do \
+  pc=$${pair%%:*}; deb=$${pair#*:}; \
+  pkg-config --exists "$$pc" 2>/dev/null || missing="$$missing $$deb"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "kpipe: installing$$missing"; \
+  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+  $$sudo apt-get update -q >/dev/null && \
+  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing >/dev/null || \
+  { echo "kpipe: could not install:$$missing" >&2; exit 2; }; \
+fi
+endef
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BIN): $(LIB_OBJ) $(BUILD)/obj/main.o
+	@echo "  LINK  $@"
+	@$(CC) $(ALL_CFLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(HEADERS) tests/unit/kp_test.h
+	@mkdir -p $(@D)
+	@echo "  TEST  $@"
+	@$(CC) $(ALL_CFLAGS) -DKP_SOURCE_DIR='"$(CURDIR)"' $< $(LIB_OBJ) -o $@ \
+	  $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+run: all
+	@mkdir -p out
+	$(BIN) extract fixtures/ebetsu-kpi-r4.txt -o out/ebetsu-kpi-r4.json
+	$(BIN) extract fixtures/ebetsu-kpi-r4.txt --pretty -o out/ebetsu-kpi-r4.pretty.json
+	@echo "kpipe: wrote out/ebetsu-kpi-r4.json and out/ebetsu-kpi-r4.pretty.json"
+
+# The whole suite, then the whole suite again under ASan + UBSan.
+test: test-deps
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-unit BUILD=$(BUILD)/san SAN="$(SAN_FLAGS)" CFLAGS="-O1 -g"
+	@echo "kpipe: all tests passed, plain and under ASan+UBSan"
+
+check-unit: $(BIN) $(UNIT_BIN)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  sh tests/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kpipe/rules
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kpipe
+	install -m 644 rules/*.rules $(DESTDIR)$(PREFIX)/share/kpipe/rules/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kpipe
+	rm -rf $(DESTDIR)$(PREFIX)/share/kpipe
+
+clean:
+	rm -rf $(BUILD)

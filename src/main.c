@@ -1,0 +1,261 @@
+/* kpipe — the command line. Each command wires the stages together:
+ * input (text.c / pdf.c) → parse.c → json.c, and reports errors in one line. */
+#include <getopt.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kpipe/error.h"
+#include "kpipe/json.h"
+#include "kpipe/layout.h"
+#include "kpipe/output.h"
+#include "kpipe/parse.h"
+#include "kpipe/quantity.h"
+#include "kpipe/rules.h"
+#include "kpipe/text.h"
+
+#ifndef KPIPE_VERSION
+#define KPIPE_VERSION "0.1.0"
+#endif
+#ifndef KPIPE_RULES_DIR
+#define KPIPE_RULES_DIR "/usr/local/share/kpipe/rules"
+#endif
+
+static const char usage_text[] =
+    "Usage: kpipe COMMAND [OPTION]... [ARG]...\n"
+    "Turn the KPI tables of Japanese municipal strategy documents into canonical data.\n"
+    "\n"
+    "Commands:\n"
+    "  extract FILE [-o OUT] [--pretty]   read a KPI table (text) and write kpi-json\n"
+    "  figure TEXT...                     show the Quantity the figure rules make of TEXT\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
+    "      --pretty        indent the JSON for people (same keys, same order)\n"
+    "      --rules DIR     read the rules from DIR (default: $KPIPE_RULES, the rules/\n"
+    "                      folder beside the program, or " KPIPE_RULES_DIR ")\n"
+    "  -h, --help          show this help and exit\n"
+    "      --version       show the version and exit\n"
+    "\n"
+    "Exit status: 0 output written; 1 validation errors (commands that check);\n"
+    "2 input, rules, output path or usage unusable.\n";
+
+static void report(const kp_error *err)
+{
+    char *line = kp_error_format(err);
+    if (err->file)
+        fprintf(stderr, "%s\n", line);
+    else
+        fprintf(stderr, "kpipe: %s\n", line);
+    g_free(line);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "kpipe: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'kpipe --help'.\n");
+    return KP_EXIT_UNUSABLE;
+}
+
+/* The rules folder: --rules, $KPIPE_RULES, beside the program (a build tree
+ * or an installed share/kpipe/rules), else the configured one. */
+static char *rules_dir_find(const char *given)
+{
+    if (given)
+        return g_strdup(given);
+    const char *env = g_getenv("KPIPE_RULES");
+    if (env && *env)
+        return g_strdup(env);
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (exe) {
+        char *bin = g_path_get_dirname(exe);
+        const char *candidates[] = {"../rules", "../share/kpipe/rules", "rules"};
+        for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
+            char *dir = g_build_filename(bin, candidates[i], NULL);
+            char *probe = g_build_filename(dir, "figure.rules", NULL);
+            bool here = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+            g_free(probe);
+            if (here) {
+                g_free(bin);
+                g_free(exe);
+                return dir;
+            }
+            g_free(dir);
+        }
+        g_free(bin);
+        g_free(exe);
+    }
+    return g_strdup(KPIPE_RULES_DIR);
+}
+
+static kp_rules *load_rules(const char *given, kp_error *err)
+{
+    char *dir = rules_dir_find(given);
+    kp_rules *rules = rules_load(dir, err);
+    g_free(dir);
+    if (rules && (!quantity_rules_check(rules, err) || !parse_rules_check(rules, err))) {
+        rules_free(rules);
+        return NULL;
+    }
+    return rules;
+}
+
+static bool is_pdf(const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return false;
+    char head[1024];
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    /* the header may follow some garbage bytes, as readers allow */
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (memcmp(head + i, "%PDF-", 5) == 0)
+            return true;
+    return false;
+}
+
+/* Reads FILE into a document; NULL with ERR set. */
+static kp_document *document_load(const char *file, const kp_rules *rules, kp_error *err)
+{
+    if (is_pdf(file)) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "PDF input is not supported by this build yet; give the text");
+        return NULL;
+    }
+    kp_source source = {0};
+    kp_grid *grid = text_load(file, &source, err);
+    if (!grid)
+        return NULL;
+    kp_document *doc = parse_document(grid, rules, &source, file, err);
+    g_free(source.name);
+    grid_free(grid);
+    return doc;
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"pretty", no_argument, NULL, 'p'},
+        {"rules", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL, *rules_dir = NULL;
+    bool pretty = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'p': pretty = true; break;
+        case 'r': rules_dir = optarg; break;
+        case 'h': fputs(usage_text, stdout); return KP_EXIT_OK;
+        default: return usage_error("%s", "bad option for 'extract'");
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error("%s", "'extract' takes one input FILE");
+    const char *file = argv[optind];
+
+    kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(rules_dir, &err);
+    kp_document *doc = rules ? document_load(file, rules, &err) : NULL;
+    int status = KP_EXIT_OK;
+    if (doc) {
+        json_t *json = document_to_json(doc);
+        char *text = json_write(json, pretty);
+        json_decref(json);
+        if (!text)
+            kp_error_set(&err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "a figure is not a finite number");
+        else
+            output_write(out, text, strlen(text), &err); /* sets err on failure */
+        g_free(text);
+    }
+    if (err.exit_code) {
+        report(&err);
+        status = err.exit_code;
+    }
+    kp_error_clear(&err);
+    document_free(doc);
+    rules_free(rules);
+    return status;
+}
+
+static int cmd_figure(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"rules", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *rules_dir = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r': rules_dir = optarg; break;
+        case 'h': fputs(usage_text, stdout); return KP_EXIT_OK;
+        default: return usage_error("%s", "bad option for 'figure'");
+        }
+    }
+    if (optind >= argc)
+        return usage_error("%s", "'figure' takes at least one TEXT");
+    kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(rules_dir, &err);
+    if (!rules) {
+        report(&err);
+        kp_error_clear(&err);
+        return KP_EXIT_UNUSABLE;
+    }
+    int status = KP_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        if (!g_utf8_validate(argv[i], -1, NULL)) {
+            fprintf(stderr, "kpipe: error: argument %d is not valid UTF-8\n", i - optind + 1);
+            status = KP_EXIT_UNUSABLE;
+            continue;
+        }
+        kp_figure_check check;
+        kp_quantity *q = quantity_parse(rules, argv[i], &check);
+        json_t *json = quantity_to_json(q, false);
+        char *text = json_write(json, false);
+        printf("%s\n", text);
+        g_free(text);
+        json_decref(json);
+        if (check.status == KP_FIGURE_MALFORMED) {
+            fprintf(stderr, "figure「%s」: error: %s [malformed-figure]\n", argv[i], check.reason);
+            if (status == KP_EXIT_OK)
+                status = KP_EXIT_INVALID;
+        } else if (check.status == KP_FIGURE_UNKNOWN_UNIT) {
+            fprintf(stderr, "figure「%s」: warning: %s [unknown-unit]\n", argv[i], check.reason);
+        }
+        quantity_free(q);
+    }
+    fflush(stdout);
+    rules_free(rules);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "no command given");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return KP_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("kpipe %s\n", KPIPE_VERSION);
+        return KP_EXIT_OK;
+    }
+    if (strcmp(cmd, "extract") == 0)
+        return cmd_extract(argc - 1, argv + 1);
+    if (strcmp(cmd, "figure") == 0)
+        return cmd_figure(argc - 1, argv + 1);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,61 @@
+/* kpipe — atomic output files (see include/kpipe/output.h). */
+#include "kpipe/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+bool output_write(const char *path, const char *data, size_t len, kp_error *err)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (!write_all(STDOUT_FILENO, data, len)) {
+            kp_error_set(err, KP_EXIT_UNUSABLE, "<stdout>", 0, 0, 0, "cannot write: %s",
+                         g_strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    char *dir = g_path_get_dirname(path);
+    char *base = g_path_get_basename(path);
+    char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    g_free(dir);
+    g_free(base);
+    int fd = g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, 0644);
+    bool ok = fd >= 0;
+    int saved = errno;
+    if (ok) {
+        ok = write_all(fd, data, len) && fsync(fd) == 0;
+        saved = errno;
+        ok = (close(fd) == 0) && ok;
+        if (ok && rename(tmpl, path) != 0) {
+            saved = errno;
+            ok = false;
+        }
+        if (!ok)
+            unlink(tmpl);
+    }
+    if (!ok)
+        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot write output: %s",
+                     g_strerror(saved));
+    g_free(tmpl);
+    return ok;
+}
