@@ -56,12 +56,13 @@ static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "kpipe: error: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'kpipe --help'.\n");
+    fprintf(stderr, " (see kpipe --help)\n");
     return KP_EXIT_UNUSABLE;
 }
 
-/* The rules folder: --rules, $KPIPE_RULES, beside the program (a build tree
- * or an installed share/kpipe/rules), else the configured one. */
+/* The rules folder: --rules, $KPIPE_RULES, else the nearest rules/ (a build
+ * tree) or share/kpipe/rules (an installed tree) in the program's folder or
+ * one of its three parents, else the configured one. */
 static char *rules_dir_find(const char *given)
 {
     if (given)
@@ -69,26 +70,26 @@ static char *rules_dir_find(const char *given)
     const char *env = g_getenv("KPIPE_RULES");
     if (env && *env)
         return g_strdup(env);
+    char *found = NULL;
+    char *dir = NULL;
     char *exe = g_file_read_link("/proc/self/exe", NULL);
-    if (exe) {
-        char *bin = g_path_get_dirname(exe);
-        const char *candidates[] = {"../rules", "../share/kpipe/rules", "rules"};
-        for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++) {
-            char *dir = g_build_filename(bin, candidates[i], NULL);
-            char *probe = g_build_filename(dir, "figure.rules", NULL);
-            bool here = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+    if (exe)
+        dir = g_path_get_dirname(exe);
+    for (int up = 0; dir && up < 4 && !found; up++) {
+        const char *candidates[] = {"rules", "share/kpipe/rules"};
+        for (size_t i = 0; i < G_N_ELEMENTS(candidates) && !found; i++) {
+            char *probe = g_build_filename(dir, candidates[i], "figure.rules", NULL);
+            if (g_file_test(probe, G_FILE_TEST_IS_REGULAR))
+                found = g_build_filename(dir, candidates[i], NULL);
             g_free(probe);
-            if (here) {
-                g_free(bin);
-                g_free(exe);
-                return dir;
-            }
-            g_free(dir);
         }
-        g_free(bin);
-        g_free(exe);
+        char *parent = g_path_get_dirname(dir);
+        g_free(dir);
+        dir = parent;
     }
-    return g_strdup(KPIPE_RULES_DIR);
+    g_free(dir);
+    g_free(exe);
+    return found ? found : g_strdup(KPIPE_RULES_DIR);
 }
 
 static kp_rules *load_rules(const char *given, kp_error *err)

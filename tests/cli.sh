@@ -1,0 +1,76 @@
+#!/bin/sh
+# Command-line tests: golden outputs, exit codes, error lines, nothing lost.
+# Usage: sh tests/cli.sh PATH/TO/kpipe      (run from the source tree)
+kpipe=${1:-build/kpipe}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+bad=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1"; [ -n "$2" ] && echo "#   $2"; }
+check() { # check NAME COMMAND...: passes when COMMAND succeeds
+    name=$1
+    shift
+    if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+# expect_fail NAME CODE PATTERN CMD...: exit CODE, exactly one stderr line matching PATTERN
+expect_fail() {
+    name=$1 code=$2 pattern=$3
+    shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    lines=$(wc -l <"$tmp/err")
+    if [ "$rc" -eq "$code" ] && [ "$lines" -eq 1 ] && grep -Eq -- "$pattern" "$tmp/err"; then
+        ok "$name"
+    else
+        not_ok "$name" "exit $rc, stderr: $(head -c 300 "$tmp/err")"
+    fi
+}
+
+# --- golden outputs: checked by hand against the seed once, then byte for byte
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/seed.json"
+check "seed: canonical kpi-json equals the golden file" cmp -s "$tmp/seed.json" tests/golden/ebetsu-kpi-r4.json
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt --pretty >"$tmp/seed.pretty.json"
+check "seed: --pretty equals the golden file" cmp -s "$tmp/seed.pretty.json" tests/golden/ebetsu-kpi-r4.pretty.json
+"$kpipe" extract fixtures/hokushin-kpi-h30.txt -o "$tmp/h.json"
+check "other city (Heisei years): kpi-json equals the golden file" cmp -s "$tmp/h.json" tests/golden/hokushin-kpi-h30.json
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt >"$tmp/seed2.json"
+check "same input, same bytes (stdout against -o)" cmp -s "$tmp/seed.json" "$tmp/seed2.json"
+check "canonical output has no newline and no indentation" sh -c "! grep -q '^ ' '$tmp/seed.json' && [ \$(wc -l <'$tmp/seed.json') -eq 0 ]"
+check "pretty output ends in a newline" sh -c "[ \"\$(tail -c 1 '$tmp/seed.pretty.json' | od -An -c | tr -d ' ')\" = '\\n' ]"
+
+# --- Shift_JIS input gives the same document
+"$kpipe" extract fixtures/ebetsu-kpi-r4.sjis.txt -o "$tmp/sjis.json"
+check "Shift_JIS seed: exit 0 and a kpi-json" grep -q '"format":"kpi-json/1"' "$tmp/sjis.json"
+check "Shift_JIS seed: same goals text as UTF-8" sh -c "sed 's/\"source\":{[^}]*}//g' '$tmp/sjis.json' >'$tmp/a'; sed 's/\"source\":{[^}]*}//g' '$tmp/seed.json' >'$tmp/b'; cmp -s '$tmp/a' '$tmp/b'"
+
+# --- figure
+out=$("$kpipe" figure "2.2億円" "5製品 (累計)")
+expected='{"cumulative":false,"note":null,"qualifier":null,"text":"2.2億円","unit":"円","value":220000000}
+{"cumulative":true,"note":null,"qualifier":null,"text":"5製品(累計)","unit":"製品","value":5}'
+check "figure prints one canonical Quantity a line" [ "$out" = "$expected" ]
+expect_fail "figure: a malformed figure exits 1 with one error line" 1 'malformed-figure' "$kpipe" figure "12.3.4人"
+
+# --- errors: one line naming the file, exit 2, nothing written
+expect_fail "missing input file" 2 '^/nonexistent/x.txt: error: cannot read' "$kpipe" extract /nonexistent/x.txt
+printf 'a title\n\nno table here\n' >"$tmp/notable.txt"
+expect_fail "text without a KPI table" 2 "notable.txt: error: no KPI table found" "$kpipe" extract "$tmp/notable.txt"
+printf 'ok\n\377\376\n' >"$tmp/binary.txt"
+expect_fail "bytes neither UTF-8 nor Shift_JIS name the line" 2 "binary.txt:2:1: error: neither UTF-8 nor Shift_JIS" "$kpipe" extract "$tmp/binary.txt"
+cp -r rules "$tmp/rules"
+printf '# broken on purpose\nfigure  (?<number>\\d+(\n' >"$tmp/rules/figure.rules"
+expect_fail "broken rule: FILE:LINE:COLUMN and exit 2" 2 "rules/figure.rules:2:23: error: missing closing parenthesis" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --rules "$tmp/rules"
+expect_fail "unwritable output path" 2 "^/nonexistent/dir/out.json: error: cannot write output" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o /nonexistent/dir/out.json
+echo "earlier output" >"$tmp/keep.json"
+"$kpipe" extract "$tmp/notable.txt" -o "$tmp/keep.json" 2>/dev/null
+check "a failed run leaves an earlier output as it was" [ "$(cat "$tmp/keep.json")" = "earlier output" ]
+check "no temporary file is left beside the output" [ "$(ls -A "$tmp" | grep -c '^\.keep')" -eq 0 ]
+expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$kpipe" frobnicate
+check "--help prints usage and exits 0" sh -c "'$kpipe' --help | grep -q '^Usage: kpipe'"
+check "--version" sh -c "'$kpipe' --version | grep -Eq '^kpipe [0-9]+\.[0-9]+\.[0-9]+$'"
+
+echo "# cli: $((n - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]

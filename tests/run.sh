@@ -1,0 +1,45 @@
+#!/bin/sh
+# Runs every cmocka test binary of BUILD and the command-line tests, then
+# prints one closing line: "tests: N passed, N failed".
+# Usage: sh tests/run.sh BUILD_DIR
+build=${1:-build}
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^ok ' "$log")
+    f=$(grep -c '^not ok ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # crashed, or a sanitizer stopped it, before it could report
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then
+        echo "FAIL $(basename "$t"):"
+        cat "$log"
+    else
+        echo "ok   $(basename "$t"): $p passed"
+    fi
+done
+
+sh tests/cli.sh "$build/kpipe" >"$log" 2>&1
+rc=$?
+p=$(grep -c '^ok ' "$log")
+f=$(grep -c '^not ok ' "$log")
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+passed=$((passed + p))
+failed=$((failed + f))
+if [ "$f" -ne 0 ]; then
+    echo "FAIL cli:"
+    grep -v '^ok ' "$log"
+else
+    echo "ok   cli: $p passed"
+fi
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
