@@ -265,6 +265,8 @@ static void test_other_city_heisei(void **state)
     assert_value(r->baseline, "18740", "人");
     assert_value(actual_of(r, 2015), "19200", "人");
     r = row_of(doc, 3, 3);
+    assert_value(r->baseline, "1250", "ha");
+    assert_value(r->target, "900", "ha");
     assert_string_equal(r->target->qualifier, "at-most");
     assert_int_equal(r->projects->len, 0);
     document_free(doc);
