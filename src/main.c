@@ -12,6 +12,7 @@
 #include "kpipe/layout.h"
 #include "kpipe/output.h"
 #include "kpipe/parse.h"
+#include "kpipe/pdf.h"
 #include "kpipe/quantity.h"
 #include "kpipe/rules.h"
 #include "kpipe/text.h"
@@ -28,12 +29,15 @@ static const char usage_text[] =
     "Turn the KPI tables of Japanese municipal strategy documents into canonical data.\n"
     "\n"
     "Commands:\n"
-    "  extract FILE [-o OUT] [--pretty]   read a KPI table (text) and write kpi-json\n"
+    "  extract FILE [-o OUT] [--pretty]   read a KPI table (PDF or text), write kpi-json\n"
+    "  text FILE [-o OUT]                 print the tables as read, tab-separated\n"
     "  figure TEXT...                     show the Quantity the figure rules make of TEXT\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
     "      --pretty        indent the JSON for people (same keys, same order)\n"
+    "      --password PW   open an encrypted PDF with PW\n"
+    "      --max-pages N   refuse a PDF of more than N pages\n"
     "      --rules DIR     read the rules from DIR (default: $KPIPE_RULES, the rules/\n"
     "                      folder beside the program, or " KPIPE_RULES_DIR ")\n"
     "  -h, --help          show this help and exit\n"
@@ -51,6 +55,8 @@ static void report(const kp_error *err)
         fprintf(stderr, "kpipe: %s\n", line);
     g_free(line);
 }
+
+static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -104,31 +110,36 @@ static kp_rules *load_rules(const char *given, kp_error *err)
     return rules;
 }
 
-static bool is_pdf(const char *file)
+/* Reads FILE (PDF or text) into a grid; NULL with ERR set. */
+static kp_grid *grid_load(const char *file, const kp_pdf_options *pdf, kp_source *source,
+                          kp_error *err)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return false;
-    char head[1024];
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    /* the header may follow some garbage bytes, as readers allow */
-    for (size_t i = 0; i + 5 <= n; i++)
-        if (memcmp(head + i, "%PDF-", 5) == 0)
-            return true;
-    return false;
+    size_t len;
+    char *data = file_read_all(file, &len, err);
+    if (!data)
+        return NULL;
+    kp_grid *grid;
+    if (pdf_sniff(data, len)) {
+        grid = pdf_load(file, data, len, pdf, source, err);
+    } else {
+        char *utf8 = text_decode(data, len, file, err);
+        grid = utf8 ? text_to_grid(utf8) : NULL;
+        if (grid) {
+            source->name = g_path_get_basename(file);
+            sha256_hex(data, len, source->sha256);
+        }
+        g_free(utf8);
+    }
+    g_free(data);
+    return grid;
 }
 
 /* Reads FILE into a document; NULL with ERR set. */
-static kp_document *document_load(const char *file, const kp_rules *rules, kp_error *err)
+static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
+                                  const kp_rules *rules, kp_error *err)
 {
-    if (is_pdf(file)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
-                     "PDF input is not supported by this build yet; give the text");
-        return NULL;
-    }
     kp_source source = {0};
-    kp_grid *grid = text_load(file, &source, err);
+    kp_grid *grid = grid_load(file, pdf, &source, err);
     if (!grid)
         return NULL;
     kp_document *doc = parse_document(grid, rules, &source, file, err);
@@ -137,54 +148,114 @@ static kp_document *document_load(const char *file, const kp_rules *rules, kp_er
     return doc;
 }
 
-static int cmd_extract(int argc, char **argv)
+/* Options shared by the commands that read documents. */
+typedef struct {
+    const char *out;
+    const char *rules_dir;
+    bool pretty;
+    kp_pdf_options pdf;
+    int first_arg;
+} read_options;
+
+enum { OPT_PRETTY = 256, OPT_RULES, OPT_PASSWORD, OPT_MAX_PAGES };
+
+/* Parses the options of COMMAND; returns -1 when it went on, else an exit code. */
+static int read_options_parse(const char *command, int argc, char **argv, read_options *o)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
-        {"pretty", no_argument, NULL, 'p'},
-        {"rules", required_argument, NULL, 'r'},
+        {"pretty", no_argument, NULL, OPT_PRETTY},
+        {"rules", required_argument, NULL, OPT_RULES},
+        {"password", required_argument, NULL, OPT_PASSWORD},
+        {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *out = NULL, *rules_dir = NULL;
-    bool pretty = false;
+    memset(o, 0, sizeof *o);
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
-        case 'p': pretty = true; break;
-        case 'r': rules_dir = optarg; break;
+        case 'o': o->out = optarg; break;
+        case OPT_PRETTY: o->pretty = true; break;
+        case OPT_RULES: o->rules_dir = optarg; break;
+        case OPT_PASSWORD: o->pdf.password = optarg; break;
+        case OPT_MAX_PAGES: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v <= 0 || v > 1000000)
+                return usage_error("--max-pages takes a whole number of pages, not '%s'", optarg);
+            o->pdf.max_pages = (int)v;
+            break;
+        }
         case 'h': fputs(usage_text, stdout); return KP_EXIT_OK;
-        default: return usage_error("%s", "bad option for 'extract'");
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return usage_error("%s", "'extract' takes one input FILE");
-    const char *file = argv[optind];
+        return usage_error("'%s' takes one input FILE", command);
+    o->first_arg = optind;
+    return -1;
+}
 
-    kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = load_rules(rules_dir, &err);
-    kp_document *doc = rules ? document_load(file, rules, &err) : NULL;
+static int finish(kp_error *err)
+{
     int status = KP_EXIT_OK;
+    if (err->exit_code) {
+        report(err);
+        status = err->exit_code;
+    }
+    kp_error_clear(err);
+    return status;
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+    read_options o;
+    int rc = read_options_parse("extract", argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    const char *file = argv[o.first_arg];
+    kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(o.rules_dir, &err);
+    kp_document *doc = rules ? document_load(file, &o.pdf, rules, &err) : NULL;
     if (doc) {
         json_t *json = document_to_json(doc);
-        char *text = json_write(json, pretty);
+        char *text = json_write(json, o.pretty);
         json_decref(json);
         if (!text)
             kp_error_set(&err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "a figure is not a finite number");
         else
-            output_write(out, text, strlen(text), &err); /* sets err on failure */
+            output_write(o.out, text, strlen(text), &err); /* sets err on failure */
         g_free(text);
     }
-    if (err.exit_code) {
-        report(&err);
-        status = err.exit_code;
-    }
-    kp_error_clear(&err);
     document_free(doc);
     rules_free(rules);
-    return status;
+    return finish(&err);
+}
+
+/* kpipe text: the tables as kpipe reads them, in the seed's tab-separated
+ * layout, so that a person can see what was read. */
+static int cmd_text(int argc, char **argv)
+{
+    read_options o;
+    int rc = read_options_parse("text", argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    const char *file = argv[o.first_arg];
+    kp_error err = KP_ERROR_INIT;
+    kp_source source = {0};
+    kp_grid *grid = grid_load(file, &o.pdf, &source, &err);
+    if (grid) {
+        char *text = grid_to_text(grid);
+        output_write(o.out, text, strlen(text), &err);
+        g_free(text);
+    }
+    g_free(source.name);
+    grid_free(grid);
+    return finish(&err);
 }
 
 static int cmd_figure(int argc, char **argv)
@@ -256,6 +327,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "extract") == 0)
         return cmd_extract(argc - 1, argv + 1);
+    if (strcmp(cmd, "text") == 0)
+        return cmd_text(argc - 1, argv + 1);
     if (strcmp(cmd, "figure") == 0)
         return cmd_figure(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);

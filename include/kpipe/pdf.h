@@ -1,0 +1,28 @@
+/* kpipe — PDF input through poppler-glib: each page's glyph boxes and ruling
+ * lines, handed to layout.c one page at a time. */
+#ifndef KPIPE_PDF_H
+#define KPIPE_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kpipe/error.h"
+#include "kpipe/layout.h"
+#include "kpipe/model.h"
+
+typedef struct kp_pdf_options {
+    const char *password;   /* NULL: none */
+    int max_pages;          /* 0: no limit */
+} kp_pdf_options;
+
+/* True when DATA starts like a PDF (the header may follow a few junk bytes,
+ * as readers allow). */
+bool pdf_sniff(const char *data, size_t len);
+
+/* Reads the PDF FILE (its bytes DATA, LEN) into a grid of rebuilt tables and
+ * text lines; fills SOURCE (type pdf, pages). NULL with ERR set (exit 2) for
+ * a damaged or encrypted file, or one without a text layer. */
+kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
+                  kp_source *source, kp_error *err);
+
+#endif

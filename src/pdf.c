@@ -1,0 +1,143 @@
+/* kpipe — PDF input (see include/kpipe/pdf.h). */
+#include "kpipe/pdf.h"
+
+#include <cairo.h>
+#include <glib.h>
+#include <math.h>
+#include <poppler.h>
+#include <string.h>
+
+#include "kpipe/text.h"
+
+/* Pixels a point for finding rulings: a hairline border stays at least one
+ * pixel wide, and a 5 pt run is 7 pixels. */
+#define RULING_SCALE 1.5
+
+bool pdf_sniff(const char *data, size_t len)
+{
+    size_t n = len < 1024 ? len : 1024;
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (memcmp(data + i, "%PDF-", 5) == 0)
+            return true;
+    return false;
+}
+
+/* poppler reports what it repairs on the "Poppler" log domain; kpipe's own
+ * errors say what matters, so these are not printed. */
+static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                      gpointer user)
+{
+    (void)domain;
+    (void)level;
+    (void)message;
+    (void)user;
+}
+
+static GArray *page_glyphs(PopplerPage *page)
+{
+    GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(kp_glyph));
+    char *text = poppler_page_get_text(page);
+    PopplerRectangle *rects = NULL;
+    guint n = 0;
+    if (text && poppler_page_get_text_layout(page, &rects, &n)) {
+        /* one rectangle per character of the text, newlines included */
+        const char *p = text;
+        for (guint i = 0; i < n && *p; i++, p = g_utf8_next_char(p)) {
+            gunichar c = g_utf8_get_char(p);
+            if (c == '\n' || c == '\r')
+                continue;
+            kp_glyph g = {c, rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2};
+            g_array_append_val(glyphs, g);
+        }
+    }
+    g_free(rects);
+    g_free(text);
+    return glyphs;
+}
+
+static GArray *page_rulings(PopplerPage *page, double width, double height, const GArray *glyphs)
+{
+    int w = (int)ceil(width * RULING_SCALE), h = (int)ceil(height * RULING_SCALE);
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(surface);
+    cairo_set_source_rgb(cr, 1, 1, 1); /* poppler leaves the background unpainted */
+    cairo_paint(cr);
+    cairo_scale(cr, RULING_SCALE, RULING_SCALE);
+    poppler_page_render(page, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(surface);
+    GArray *rulings = rulings_from_image(cairo_image_surface_get_data(surface), w, h,
+                                         cairo_image_surface_get_stride(surface), RULING_SCALE,
+                                         glyphs);
+    cairo_surface_destroy(surface);
+    return rulings;
+}
+
+kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
+                  kp_source *source, kp_error *err)
+{
+    guint handler = g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
+    GBytes *bytes = g_bytes_new_static(data, len);
+    GError *gerr = NULL;
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, options->password, &gerr);
+    kp_grid *grid = NULL;
+    if (!doc) {
+        if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                         options->password ? "encrypted, and the password given does not open it"
+                                           : "encrypted: give its password with --password");
+        else
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "not a readable PDF (%s)",
+                         gerr ? gerr->message : "damaged beyond repair");
+        goto out;
+    }
+    int pages = poppler_document_get_n_pages(doc);
+    if (pages <= 0) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "the PDF has no pages");
+        goto out;
+    }
+    if (options->max_pages > 0 && pages > options->max_pages) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "%d pages, more than --max-pages %d", pages, options->max_pages);
+        goto out;
+    }
+    kp_layout *layout = layout_new();
+    size_t total_glyphs = 0;
+    for (int i = 0; i < pages; i++) {
+        PopplerPage *page = poppler_document_get_page(doc, i);
+        if (!page)
+            continue;
+        kp_page p = {0};
+        p.number = i + 1;
+        poppler_page_get_size(page, &p.width, &p.height);
+        p.glyphs = page_glyphs(page);
+        total_glyphs += p.glyphs->len;
+        /* a page without text has no table to read: do not render it */
+        p.rulings = p.glyphs->len ? page_rulings(page, p.width, p.height, p.glyphs)
+                                  : g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+        layout_add_page(layout, &p);
+        g_array_free(p.glyphs, TRUE);
+        g_array_free(p.rulings, TRUE);
+        g_object_unref(page);
+    }
+    grid = layout_finish(layout);
+    if (total_glyphs == 0) {
+        grid_free(grid);
+        grid = NULL;
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "no text layer (a scanned image?): OCR is needed before kpipe can read it");
+        goto out;
+    }
+    source->name = g_path_get_basename(file);
+    sha256_hex(data, len, source->sha256);
+    source->is_pdf = true;
+    source->pages = pages;
+out:
+    if (gerr)
+        g_error_free(gerr);
+    if (doc)
+        g_object_unref(doc);
+    g_bytes_unref(bytes);
+    g_log_remove_handler("Poppler", handler);
+    return grid;
+}
