@@ -241,8 +241,10 @@ void parse_projects(const kp_rules *rules, const char *cell, kp_row *row)
     GString *cur = g_string_new(NULL);
     for (guint i = 0; i < words->len; i++) {
         const char *w = g_ptr_array_index(words, i);
-        if (cur->len && rules_search(rules, "structure", "project-end", cur->str, 0, NULL) &&
-            !rules_search(rules, "structure", "project-tail", w, 0, NULL)) {
+        char *joined = cell_unwrap(cur->str); /* "児童ク ラブ" ends in クラブ */
+        bool ends = cur->len && rules_search(rules, "structure", "project-end", joined, 0, NULL);
+        g_free(joined);
+        if (ends && !rules_search(rules, "structure", "project-tail", w, 0, NULL)) {
             add_unwrapped(row->projects, cur->str);
             g_string_truncate(cur, 0);
         }
