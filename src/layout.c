@@ -140,6 +140,8 @@ typedef struct {
     int ncols;
     double *xs;            /* ncols + 1 column edges */
     double top, bottom;
+    bool *open_bottom;     /* per column: no border under the last row, so a
+                            * merged cell goes on on the next page */
     GPtrArray *rows;       /* out_row * */
 } built_table;
 
@@ -169,6 +171,7 @@ static void built_table_free(built_table *t)
     if (!t)
         return;
     g_free(t->xs);
+    g_free(t->open_bottom);
     g_ptr_array_free(t->rows, TRUE);
     g_free(t);
 }
@@ -471,6 +474,8 @@ typedef struct {
     GArray *xs, *ys;           /* double edges */
     int *owner;                /* lattice cell -> top-left lattice cell of its merge */
     GArray **glyphs;           /* per lattice cell: glyph_ref (only at owners) */
+    bool *open_top, *open_bottom; /* per column: no border on the table's edge */
+    bool continues;            /* goes on from the open table of the last page */
 } lattice;
 
 static void lattice_free(lattice *t)
@@ -481,6 +486,8 @@ static void lattice_free(lattice *t)
             g_array_free(t->glyphs[i], TRUE);
     g_free(t->glyphs);
     g_free(t->owner);
+    g_free(t->open_top);
+    g_free(t->open_bottom);
     g_array_free(t->xs, TRUE);
     g_array_free(t->ys, TRUE);
 }
@@ -508,6 +515,12 @@ static void lattice_merge(lattice *t, const GArray *hsegs, const int *hm, int hn
         t->owner[i] = uf_find(parent, i);
     g_free(parent);
     t->glyphs = g_new0(GArray *, nr * nc);
+    t->open_top = g_new(bool, nc);
+    t->open_bottom = g_new(bool, nc);
+    for (int c = 0; c < nc; c++) {
+        t->open_top[c] = !border_present(hsegs, hm, hn, ys[0], xs[c], xs[c + 1], tol);
+        t->open_bottom[c] = !border_present(hsegs, hm, hn, ys[nr], xs[c], xs[c + 1], tol);
+    }
 }
 
 static built_table *lattice_build_table(lattice *t, const kp_page *page)
@@ -520,6 +533,7 @@ static built_table *lattice_build_table(lattice *t, const kp_page *page)
     bt->xs = g_memdup2(xs, sizeof(double) * (size_t)(nc + 1));
     bt->top = ys[0];
     bt->bottom = ys[nr];
+    bt->open_bottom = g_memdup2(t->open_bottom, sizeof(bool) * (size_t)nc);
     bt->rows = g_ptr_array_new_with_free_func(out_row_free);
     for (int r = 0; r < nr; r++) {
         out_row *row = g_new0(out_row, 1);
@@ -603,24 +617,41 @@ static bool same_columns(const built_table *a, const built_table *b, double tol)
     return true;
 }
 
-static bool same_row(const out_row *a, const out_row *b)
+/* Is A (a row at the top of a continued table) the heading row B again? A
+ * cell may carry more text than the heading's: the clipped twin of a merged
+ * cell's text, which a printer draws on both pages it spans. */
+static bool repeats_row(const out_row *a, const out_row *b)
 {
     if (a->cells->len != b->cells->len)
         return false;
-    for (guint c = 0; c < a->cells->len; c++)
-        if (strcmp(g_ptr_array_index(a->cells, c), g_ptr_array_index(b->cells, c)) != 0)
+    bool any = false;
+    for (guint c = 0; c < a->cells->len; c++) {
+        const char *x = g_ptr_array_index(a->cells, c), *y = g_ptr_array_index(b->cells, c);
+        if (!g_str_has_prefix(x, y))
             return false;
-    return true;
+        any |= *y != '\0';
+    }
+    return any;
 }
 
 /* Joins NEXT (the first table of a page) to the open table: the heading rows
- * that a printer repeats on every page are dropped. */
+ * that a printer repeats on every page are dropped, and the text of a merged
+ * cell that went on from the last page (drawn, clipped, on both) is kept
+ * only once, in the row where the cell began. */
 static void continue_open(kp_layout *l, built_table *next)
 {
     guint skip = 0;
     while (skip < next->rows->len && skip < l->open->rows->len &&
-           same_row(g_ptr_array_index(next->rows, skip), g_ptr_array_index(l->open->rows, skip)))
+           repeats_row(g_ptr_array_index(next->rows, skip), g_ptr_array_index(l->open->rows, skip)))
         skip++;
+    if (skip < next->rows->len) {
+        out_row *first = g_ptr_array_index(next->rows, skip);
+        for (int c = 0; c < next->ncols && c < (int)first->cells->len; c++)
+            if (l->open->open_bottom[c]) {
+                g_free(g_ptr_array_index(first->cells, c));
+                g_ptr_array_index(first->cells, c) = g_strdup("");
+            }
+    }
     for (guint i = 0; i < next->rows->len; i++) {
         out_row *r = g_ptr_array_index(next->rows, i);
         if (i < skip)
@@ -628,6 +659,7 @@ static void continue_open(kp_layout *l, built_table *next)
         else
             g_ptr_array_add(l->open->rows, r);
     }
+    memcpy(l->open->open_bottom, next->open_bottom, sizeof(bool) * (size_t)next->ncols);
     g_ptr_array_set_free_func(next->rows, NULL);
     built_table_free(next);
 }
@@ -642,7 +674,8 @@ static bool only_running(GPtrArray *items, guint from, guint to)
     return true;
 }
 
-static GPtrArray *page_tables(const kp_page *page, double em, GPtrArray *items, GArray *free_refs)
+static GPtrArray *page_tables(const kp_page *page, double em, const built_table *open,
+                              GPtrArray *items, GArray *free_refs)
 {
     double tol = MAX(1.0, 0.25 * em);
     GArray *hraw = g_array_new(FALSE, FALSE, sizeof(line_seg));
@@ -702,6 +735,11 @@ static GPtrArray *page_tables(const kp_page *page, double em, GPtrArray *items, 
             continue;
         }
         lattice_merge(t, hs, hm, hn, vs, vm, vn, tol);
+        if (open && open->ncols == (int)t->xs->len - 1) {
+            t->continues = true;
+            for (int c = 0; c <= open->ncols; c++)
+                t->continues &= fabs(open->xs[c] - g_array_index(t->xs, double, c)) <= 2 * tol;
+        }
         g_ptr_array_add(lattices, t);
     }
     g_free(hm);
@@ -730,6 +768,28 @@ static GPtrArray *page_tables(const kp_page *page, double em, GPtrArray *items, 
             g_array_append_val(t->glyphs[owner], ref);
             placed = true;
         }
+        /* Just outside a table, under (or over) a column with no border on
+         * that edge: the clipped text of a merged cell that a page break cut.
+         * Below, it is the cell's own text; above, on the page that goes on,
+         * it is the twin of text already read on the last page. */
+        for (guint k = 0; k < lattices->len && !placed; k++) {
+            lattice *t = g_ptr_array_index(lattices, k);
+            int nc = (int)t->xs->len - 1, nr = (int)t->ys->len - 1;
+            const double *ys = (const double *)t->ys->data;
+            int c = position_index((const double *)t->xs->data, nc, ref.cx);
+            if (c < 0)
+                continue;
+            if (t->open_bottom[c] && ref.cy >= ys[nr] && ref.cy < ys[nr] + 2 * em) {
+                int owner = t->owner[(nr - 1) * nc + c];
+                if (!t->glyphs[owner])
+                    t->glyphs[owner] = g_array_new(FALSE, FALSE, sizeof(glyph_ref));
+                g_array_append_val(t->glyphs[owner], ref);
+                placed = true;
+            } else if (t->continues && open->open_bottom[c] && ref.cy < ys[0] &&
+                       ref.cy > ys[0] - 2 * em) {
+                placed = true; /* dropped */
+            }
+        }
         if (!placed)
             g_array_append_val(free_refs, ref);
     }
@@ -755,7 +815,7 @@ void layout_add_page(kp_layout *l, const kp_page *page)
     double tol = MAX(1.0, 0.25 * em);
     GPtrArray *items = g_ptr_array_new_with_free_func(page_item_free);
     GArray *free_refs = g_array_new(FALSE, FALSE, sizeof(glyph_ref));
-    GPtrArray *tables = page_tables(page, em, items, free_refs);
+    GPtrArray *tables = page_tables(page, em, l->open, items, free_refs);
     g_ptr_array_free(tables, TRUE);
     g_array_sort(free_refs, compare_by_cy);
     text_acc acc = {items, em};
