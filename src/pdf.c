@@ -77,9 +77,14 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                   kp_source *source, kp_error *err)
 {
     guint handler = g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
-    GBytes *bytes = g_bytes_new_static(data, len);
     GError *gerr = NULL;
-    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, options->password, &gerr);
+    /* poppler 22.12 crashes in poppler_document_new_from_bytes when a wrong
+     * password is given: open the file by its URI instead. */
+    char *abs = g_canonicalize_filename(file, NULL);
+    char *uri = g_filename_to_uri(abs, NULL, &gerr);
+    PopplerDocument *doc = uri ? poppler_document_new_from_file(uri, options->password, &gerr) : NULL;
+    g_free(uri);
+    g_free(abs);
     kp_grid *grid = NULL;
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
@@ -137,7 +142,6 @@ out:
         g_error_free(gerr);
     if (doc)
         g_object_unref(doc);
-    g_bytes_unref(bytes);
     g_log_remove_handler("Poppler", handler);
     return grid;
 }
