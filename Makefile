@@ -75,11 +75,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(HEADERS) tests/unit/kp_test.h
 	@$(CC) $(ALL_CFLAGS) -DKP_SOURCE_DIR='"$(CURDIR)"' $< $(LIB_OBJ) -o $@ \
 	  $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
+# The main job: the published PDF (here the seed as Calc prints it) to kpi-json.
 run: all
 	@mkdir -p out
-	$(BIN) extract fixtures/ebetsu-kpi-r4.txt -o out/ebetsu-kpi-r4.json
-	$(BIN) extract fixtures/ebetsu-kpi-r4.txt --pretty -o out/ebetsu-kpi-r4.pretty.json
-	@echo "kpipe: wrote out/ebetsu-kpi-r4.json and out/ebetsu-kpi-r4.pretty.json"
+	$(BIN) extract fixtures/ebetsu-kpi-r4.calc.pdf -o out/ebetsu-kpi-r4.json
+	$(BIN) extract fixtures/ebetsu-kpi-r4.calc.pdf --pretty -o out/ebetsu-kpi-r4.pretty.json
+	$(BIN) text fixtures/ebetsu-kpi-r4.calc.pdf -o out/ebetsu-kpi-r4.tables.txt
+	@echo "kpipe: wrote out/ebetsu-kpi-r4.json, .pretty.json and .tables.txt"
+
+# Rebuilds the PDF fixtures (needs LibreOffice, Chromium, openpyxl, fonts:
+# see fixtures/build.sh). CI uses the committed PDFs.
+fixtures:
+	sh fixtures/build.sh
 
 # The whole suite, then the whole suite again under ASan + UBSan.
 test: test-deps
