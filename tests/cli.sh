@@ -45,6 +45,35 @@ check "pretty output ends in a newline" sh -c "[ \"\$(tail -c 1 '$tmp/seed.prett
 check "Shift_JIS seed: exit 0 and a kpi-json" grep -q '"format":"kpi-json/1"' "$tmp/sjis.json"
 check "Shift_JIS seed: same goals text as UTF-8" sh -c "sed 's/\"source\":{[^}]*}//g' '$tmp/sjis.json' >'$tmp/a'; sed 's/\"source\":{[^}]*}//g' '$tmp/seed.json' >'$tmp/b'; cmp -s '$tmp/a' '$tmp/b'"
 
+# --- PDF input: the same document as the text path, but for where things are
+strip_sources() { sed 's/"source":{[^}]*}//g' "$1"; }
+for pdf in fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
+           fixtures/hokushin-kpi-h30.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do
+    base=$(basename "$pdf" | sed 's/\.[a-z]*\.pdf$//')
+    "$kpipe" extract "$pdf" -o "$tmp/pdf.json"
+    "$kpipe" extract "fixtures/$base.txt" -o "$tmp/txt.json"
+    strip_sources "$tmp/pdf.json" >"$tmp/a"
+    strip_sources "$tmp/txt.json" >"$tmp/b"
+    check "$pdf: extract equals the text path but for sources" cmp -s "$tmp/a" "$tmp/b"
+    check "$pdf: rows carry page and box" grep -q '"source":{"bbox":\[[0-9.]*,[0-9.]*,[0-9.]*,[0-9.]*\],"page":[0-9]*}' "$tmp/pdf.json"
+    "$kpipe" text "$pdf" -o "$tmp/pdf.txt"
+    "$kpipe" extract "$tmp/pdf.txt" -o "$tmp/back.json"
+    strip_sources "$tmp/back.json" >"$tmp/b"
+    check "$pdf: kpipe text reads back to the same kpi-json" cmp -s "$tmp/a" "$tmp/b"
+done
+"$kpipe" text fixtures/hokushin-kpi-h30.calc.pdf -o "$tmp/h.txt"
+check "a table across pages: one heading line per goal" [ "$(grep -c '^No	' "$tmp/h.txt")" -eq 3 ]
+expect_fail "encrypted PDF without --password" 2 "encrypted.pdf: error: encrypted: give its password with --password" \
+    "$kpipe" extract fixtures/bad/encrypted.pdf
+expect_fail "encrypted PDF with a wrong password" 2 "encrypted.pdf: error: encrypted, and the password given does not open it" \
+    "$kpipe" extract fixtures/bad/encrypted.pdf --password wrong
+check "encrypted PDF with --password opens" sh -c "'$kpipe' extract fixtures/bad/encrypted.pdf --password kpipe | grep -q '\"municipality\":\"江別市\"'"
+expect_fail "PDF without a text layer" 2 "no-text.pdf: error: no text layer .*OCR is needed" "$kpipe" extract fixtures/bad/no-text.pdf
+expect_fail "PDF with text but no KPI table" 2 "no-table.pdf: error: no KPI table found" "$kpipe" extract fixtures/bad/no-table.pdf
+head -c 30000 fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/truncated.pdf"
+expect_fail "truncated PDF" 2 "truncated.pdf: error: not a readable PDF" "$kpipe" extract "$tmp/truncated.pdf"
+expect_fail "--max-pages" 2 "calc.pdf: error: 6 pages, more than --max-pages 3" "$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf --max-pages 3
+
 # --- figure
 out=$("$kpipe" figure "2.2億円" "5製品 (累計)")
 expected='{"cumulative":false,"note":null,"qualifier":null,"text":"2.2億円","unit":"円","value":220000000}

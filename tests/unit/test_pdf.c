@@ -1,0 +1,268 @@
+/* PDF input: every fixture PDF reads to the same document as the text of
+ * the same document (all but where things are), tables that cross pages are
+ * one table, and unusable PDFs get a clear error. */
+#include "kp_test.h"
+
+#include <glib/gstdio.h>
+#include <jansson.h>
+
+#include "kpipe/json.h"
+#include "kpipe/parse.h"
+#include "kpipe/pdf.h"
+#include "kpipe/text.h"
+
+static kp_rules *rules;
+
+static int setup(void **state)
+{
+    (void)state;
+    rules = kp_test_rules();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rules_free(rules);
+    return 0;
+}
+
+/* Reads FIXTURE (PDF or text); NULL with ERR set. */
+static kp_grid *grid_of(const char *fixture, const char *password, kp_source *src, kp_error *err)
+{
+    char *path = kp_test_path(fixture);
+    size_t len;
+    char *data = file_read_all(path, &len, err);
+    kp_grid *grid = NULL;
+    if (data && pdf_sniff(data, len)) {
+        kp_pdf_options o = {password, 0};
+        grid = pdf_load(path, data, len, &o, src, err);
+    } else if (data) {
+        grid = text_load(path, src, err);
+    }
+    g_free(data);
+    g_free(path);
+    return grid;
+}
+
+static kp_document *doc_of(const char *fixture)
+{
+    kp_source src = {0};
+    kp_error err = KP_ERROR_INIT;
+    kp_grid *grid = grid_of(fixture, NULL, &src, &err);
+    if (!grid)
+        fail_msg("%s: %s", fixture, err.message);
+    kp_document *doc = parse_document(grid, rules, &src, fixture, &err);
+    if (!doc)
+        fail_msg("%s: %s", fixture, err.message);
+    grid_free(grid);
+    return doc;
+}
+
+/* Removes what says where things are: "source", and a diagnostic's page
+ * and line. */
+static void strip_places(json_t *v)
+{
+    if (json_is_object(v)) {
+        json_object_del(v, "source");
+        json_object_del(v, "page");
+        json_object_del(v, "line");
+        const char *k;
+        json_t *m;
+        json_object_foreach(v, k, m)
+            strip_places(m);
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            strip_places(json_array_get(v, i));
+    }
+}
+
+static void assert_same_document(const char *text_fixture, const char *pdf_fixture)
+{
+    kp_document *a = doc_of(text_fixture), *b = doc_of(pdf_fixture);
+    assert_true(b->source.is_pdf);
+    assert_true(b->source.pages > 1);
+    json_t *ja = document_to_json(a), *jb = document_to_json(b);
+    strip_places(ja);
+    strip_places(jb);
+    if (!json_equal(ja, jb)) {
+        char *x = json_write(ja, true), *y = json_write(jb, true);
+        g_file_set_contents("/tmp/kpipe-text.json", x, -1, NULL);
+        g_file_set_contents("/tmp/kpipe-pdf.json", y, -1, NULL);
+        g_free(x);
+        g_free(y);
+        fail_msg("%s and %s differ (see /tmp/kpipe-text.json, /tmp/kpipe-pdf.json)", text_fixture,
+                 pdf_fixture);
+    }
+    json_decref(ja);
+    json_decref(jb);
+    document_free(a);
+    document_free(b);
+}
+
+static void test_seed_calc(void **state)
+{
+    (void)state;
+    assert_same_document("fixtures/ebetsu-kpi-r4.txt", "fixtures/ebetsu-kpi-r4.calc.pdf");
+}
+
+static void test_seed_chromium(void **state)
+{
+    (void)state;
+    assert_same_document("fixtures/ebetsu-kpi-r4.txt", "fixtures/ebetsu-kpi-r4.chromium.pdf");
+}
+
+static void test_other_city_calc(void **state)
+{
+    (void)state;
+    assert_same_document("fixtures/hokushin-kpi-h30.txt", "fixtures/hokushin-kpi-h30.calc.pdf");
+}
+
+static void test_other_city_chromium(void **state)
+{
+    (void)state;
+    assert_same_document("fixtures/hokushin-kpi-h30.txt", "fixtures/hokushin-kpi-h30.chromium.pdf");
+}
+
+static int heading_lines(const kp_grid *grid)
+{
+    int n = 0;
+    for (guint i = 0; i < grid->lines->len; i++)
+        n += strcmp(grid_cell(g_ptr_array_index(grid->lines, i), 0), "No") == 0;
+    return n;
+}
+
+/* Goal 1 of the other city runs over three pages under a repeated heading,
+ * with merged cells cut by the page breaks. */
+static void test_table_across_pages(void **state)
+{
+    (void)state;
+    const char *pdfs[] = {"fixtures/hokushin-kpi-h30.calc.pdf", "fixtures/hokushin-kpi-h30.chromium.pdf"};
+    for (size_t f = 0; f < G_N_ELEMENTS(pdfs); f++) {
+        kp_source src = {0};
+        kp_error err = KP_ERROR_INIT;
+        kp_grid *grid = grid_of(pdfs[f], NULL, &src, &err);
+        assert_non_null(grid);
+        assert_int_equal(heading_lines(grid), 3); /* one per goal: repeats dropped */
+        kp_document *doc = parse_document(grid, rules, &src, pdfs[f], &err);
+        kp_goal *g = document_goal(doc, 1, false);
+        assert_int_equal(g->rows->len, 7);
+        int first_page = ((kp_row *)g_ptr_array_index(g->rows, 0))->where.page;
+        int last_page = ((kp_row *)g_ptr_array_index(g->rows, 6))->where.page;
+        assert_true(last_page > first_page); /* the table did cross a page */
+        for (guint i = 0; i < g->rows->len; i++) {
+            kp_row *r = g_ptr_array_index(g->rows, i);
+            assert_int_equal(r->number, (int)i + 1);
+            assert_true(r->where.bbox[0] < r->where.bbox[2]);
+            assert_true(r->where.bbox[1] < r->where.bbox[3]);
+            assert_true(i == 0 || r->where.page > ((kp_row *)g_ptr_array_index(g->rows, i - 1))->where.page ||
+                        r->where.bbox[1] >= ((kp_row *)g_ptr_array_index(g->rows, i - 1))->where.bbox[3] - 1);
+        }
+        kp_row *r7 = g_ptr_array_index(g->rows, 6);
+        assert_true(r7->kpi_inherited); /* merged over rows 6–7 and cut by a page break */
+        document_free(doc);
+        grid_free(grid);
+    }
+}
+
+static void test_several_tables_a_page(void **state)
+{
+    (void)state;
+    kp_document *doc = doc_of("fixtures/ebetsu-kpi-r4.chromium.pdf");
+    bool shared = false;
+    for (guint a = 0; a < doc->goals->len; a++)
+        for (guint b = a + 1; b < doc->goals->len; b++) {
+            kp_goal *ga = g_ptr_array_index(doc->goals, a), *gb = g_ptr_array_index(doc->goals, b);
+            kp_row *last = g_ptr_array_index(ga->rows, ga->rows->len - 1);
+            kp_row *first = g_ptr_array_index(gb->rows, 0);
+            shared |= last->where.page == first->where.page;
+        }
+    assert_true(shared);
+    document_free(doc);
+}
+
+static void expect_error(const char *fixture, const char *password, const char *message)
+{
+    kp_source src = {0};
+    kp_error err = KP_ERROR_INIT;
+    kp_grid *grid = grid_of(fixture, password, &src, &err);
+    kp_document *doc = NULL;
+    if (grid) {
+        doc = parse_document(grid, rules, &src, fixture, &err);
+        grid_free(grid);
+    }
+    assert_null(doc);
+    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_non_null(err.file);
+    assert_true(g_str_has_suffix(err.file, strrchr(fixture, '/') + 1));
+    if (!strstr(err.message, message))
+        fail_msg("%s: \"%s\" does not say \"%s\"", fixture, err.message, message);
+    kp_error_clear(&err);
+    g_free(src.name);
+}
+
+static void test_unusable_pdfs(void **state)
+{
+    (void)state;
+    expect_error("fixtures/bad/encrypted.pdf", NULL, "give its password with --password");
+    expect_error("fixtures/bad/encrypted.pdf", "wrong", "password given does not open it");
+    expect_error("fixtures/bad/no-text.pdf", NULL, "OCR is needed");
+    expect_error("fixtures/bad/no-table.pdf", NULL, "no KPI table found");
+
+    kp_document *doc;
+    kp_source src = {0};
+    kp_error err = KP_ERROR_INIT;
+    kp_grid *grid = grid_of("fixtures/bad/encrypted.pdf", "kpipe", &src, &err);
+    assert_non_null(grid);
+    doc = parse_document(grid, rules, &src, "encrypted.pdf", &err);
+    assert_int_equal(doc->goals->len, 4);
+    document_free(doc);
+    grid_free(grid);
+}
+
+static void test_damaged_and_too_long(void **state)
+{
+    (void)state;
+    char *path = kp_test_path("fixtures/ebetsu-kpi-r4.calc.pdf");
+    size_t len, cut_len;
+    kp_error err = KP_ERROR_INIT;
+    char *data = file_read_all(path, &len, &err);
+    char *dir = g_dir_make_tmp("kpipe-pdf-XXXXXX", NULL);
+    char *cut = g_build_filename(dir, "truncated.pdf", NULL);
+    assert_true(g_file_set_contents(cut, data, (gssize)(len / 8), NULL));
+    kp_pdf_options o = {NULL, 0};
+    kp_source src = {0};
+    char *part = file_read_all(cut, &cut_len, &err);
+    assert_null(pdf_load(cut, part, cut_len, &o, &src, &err));
+    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_non_null(strstr(err.message, "not a readable PDF"));
+    assert_string_equal(err.file, cut);
+    kp_error_clear(&err);
+
+    o.max_pages = 2;
+    assert_null(pdf_load(path, data, len, &o, &src, &err));
+    assert_non_null(strstr(err.message, "more than --max-pages 2"));
+    kp_error_clear(&err);
+    g_unlink(cut);
+    g_rmdir(dir);
+    g_free(part);
+    g_free(cut);
+    g_free(dir);
+    g_free(data);
+    g_free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_calc),
+        cmocka_unit_test(test_seed_chromium),
+        cmocka_unit_test(test_other_city_calc),
+        cmocka_unit_test(test_other_city_chromium),
+        cmocka_unit_test(test_table_across_pages),
+        cmocka_unit_test(test_several_tables_a_page),
+        cmocka_unit_test(test_unusable_pdfs),
+        cmocka_unit_test(test_damaged_and_too_long),
+    };
+    return cmocka_run_group_tests_name("pdf", tests, setup, teardown);
+}
