@@ -34,6 +34,22 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
         }
         return true;
     }
+    /* A device or pipe (-o /dev/null, -o /dev/stdout) is written in place:
+     * renaming a file over it would replace the device. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        bool ok = fd >= 0 && write_all(fd, data, len);
+        int saved = errno;
+        if (fd >= 0 && close(fd) != 0 && ok) {
+            saved = errno;
+            ok = false;
+        }
+        if (!ok)
+            kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot write output: %s",
+                         g_strerror(saved));
+        return ok;
+    }
     char *dir = g_path_get_dirname(path);
     char *base = g_path_get_basename(path);
     char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);

@@ -97,6 +97,11 @@ echo "earlier output" >"$tmp/keep.json"
 "$kpipe" extract "$tmp/notable.txt" -o "$tmp/keep.json" 2>/dev/null
 check "a failed run leaves an earlier output as it was" [ "$(cat "$tmp/keep.json")" = "earlier output" ]
 check "no temporary file is left beside the output" [ "$(ls -A "$tmp" | grep -c '^\.keep')" -eq 0 ]
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/from-fifo" &
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/fifo"
+wait
+check "-o onto a pipe or device writes into it, and leaves it one" sh -c "[ -p '$tmp/fifo' ] && cmp -s '$tmp/from-fifo' tests/golden/ebetsu-kpi-r4.json"
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$kpipe" frobnicate
 check "--help prints usage and exits 0" sh -c "'$kpipe' --help | grep -q '^Usage: kpipe'"
 check "--version" sh -c "'$kpipe' --version | grep -Eq '^kpipe [0-9]+\.[0-9]+\.[0-9]+$'"
