@@ -33,7 +33,32 @@ static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *me
     (void)user;
 }
 
-static GArray *page_glyphs(PopplerPage *page)
+/* Kangxi radicals (⾧) stand in for kanji (長) in some producers' fonts;
+ * NFKC maps that block back. */
+static gunichar glyph_char(gunichar c)
+{
+    if (c >= 0x2F00 && c <= 0x2FDF) {
+        gunichar out = c;
+        char buf[8];
+        buf[g_unichar_to_utf8(c, buf)] = '\0';
+        char *n = g_utf8_normalize(buf, -1, G_NORMALIZE_NFKC);
+        if (n && g_utf8_strlen(n, -1) == 1)
+            out = g_utf8_get_char(n);
+        g_free(n);
+        return out;
+    }
+    return c;
+}
+
+/* A character no font mapped to Unicode: what a PDF without ToUnicode maps
+ * gives (U+FFFD, private use, control characters). */
+static bool glyph_unreadable(gunichar c)
+{
+    return c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || (c < 0x20 && c != '\t') ||
+           (c >= 0x7F && c < 0xA0);
+}
+
+static GArray *page_glyphs(PopplerPage *page, size_t *unreadable)
 {
     GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(kp_glyph));
     char *text = poppler_page_get_text(page);
@@ -46,7 +71,11 @@ static GArray *page_glyphs(PopplerPage *page)
             gunichar c = g_utf8_get_char(p);
             if (c == '\n' || c == '\r')
                 continue;
-            kp_glyph g = {c, rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2};
+            if (glyph_unreadable(c)) {
+                (*unreadable)++;
+                continue;
+            }
+            kp_glyph g = {glyph_char(c), rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2};
             g_array_append_val(glyphs, g);
         }
     }
@@ -107,7 +136,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         goto out;
     }
     kp_layout *layout = layout_new();
-    size_t total_glyphs = 0;
+    size_t total_glyphs = 0, unreadable = 0;
     for (int i = 0; i < pages; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
         if (!page)
@@ -115,7 +144,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         kp_page p = {0};
         p.number = i + 1;
         poppler_page_get_size(page, &p.width, &p.height);
-        p.glyphs = page_glyphs(page);
+        p.glyphs = page_glyphs(page, &unreadable);
         total_glyphs += p.glyphs->len;
         /* a page without text has no table to read: do not render it */
         p.rulings = p.glyphs->len ? page_rulings(page, p.width, p.height, p.glyphs)
@@ -126,6 +155,15 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         g_object_unref(page);
     }
     grid = layout_finish(layout);
+    if (unreadable > 0 && unreadable * 3 > total_glyphs + unreadable) {
+        grid_free(grid);
+        grid = NULL;
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "%zu of its %zu characters have no Unicode mapping (fonts without "
+                     "ToUnicode): OCR is needed before kpipe can read it",
+                     unreadable, unreadable + total_glyphs);
+        goto out;
+    }
     if (total_glyphs == 0) {
         grid_free(grid);
         grid = NULL;
