@@ -166,6 +166,7 @@ void row_free(kp_row *r)
     g_free(r->kpi_name);
     quantity_free(r->baseline);
     quantity_free(r->target);
+    g_free(r->assessment);
     g_free(r);
 }
 
@@ -195,6 +196,7 @@ static void goal_free(gpointer p)
     g_free(g->detail_title);
     g_ptr_array_free(g->measures, TRUE);
     g_ptr_array_free(g->rows, TRUE);
+    g_array_free(g->fiscal_years, TRUE);
     g_free(g);
 }
 
@@ -204,6 +206,7 @@ kp_goal *goal_new(int number)
     g->number = number;
     g->measures = g_ptr_array_new_with_free_func(measure_free);
     g->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
+    g->fiscal_years = g_array_new(FALSE, FALSE, sizeof(int));
     return g;
 }
 
@@ -312,6 +315,25 @@ void document_diagnose(kp_document *doc, kp_severity severity, const char *code,
     d->page = page;
     d->line = line;
     g_ptr_array_add(doc->diagnostics, d);
+}
+
+const char *direction_name(kp_direction d)
+{
+    switch (d) {
+    case KP_DIR_DECREASE: return "decrease";
+    case KP_DIR_MAINTAIN: return "maintain";
+    default: return "increase";
+    }
+}
+
+const char *status_name(kp_status s)
+{
+    switch (s) {
+    case KP_ST_ACHIEVED: return "achieved";
+    case KP_ST_ON_TRACK: return "on-track";
+    case KP_ST_BEHIND: return "behind";
+    default: return "no-data";
+    }
 }
 
 const char *severity_name(kp_severity s)

@@ -46,6 +46,7 @@ typedef struct {
 typedef struct {
     const kp_rules *rules;
     kp_document *doc;
+    int tables, summary_goals, rows; /* how many read so far */
     kp_goal *summary_goal;
     kp_measure *summary_measure;
     detail_table *table;
@@ -358,6 +359,7 @@ static void table_flush_row(parser *p)
     GPtrArray *cells = t->pending;
     t->pending = NULL;
     kp_row *row = row_new();
+    row->seq = p->rows++;
     row->where = t->pending_where;
     /* the number first: diagnostics of the other cells name it */
     if (t->no_col < cells->len)
@@ -449,6 +451,8 @@ static void table_begin(parser *p, int number, char *title, const kp_grid_line *
     table_end(p);
     kp_goal *g = document_goal(p->doc, number, true);
     g->in_detail = true;
+    if (!g->detail_seq)
+        g->detail_seq = ++p->tables;
     if (!g->detail_title) {
         g->detail_title = title;
         g->where = line->where;
@@ -497,6 +501,8 @@ static void table_classify(parser *p)
     };
     detail_table *t = p->table;
     bool have_no = false;
+    /* a goal's table given again (a continuation) has its columns checked once */
+    bool first_table_of_goal = t->goal->fiscal_years->len == 0;
     for (guint i = 0; i < t->headers->len; i++) {
         char *h = nfkc(((GString *)g_ptr_array_index(t->headers, i))->str);
         column_info col = {COL_NONE, 0};
@@ -518,6 +524,8 @@ static void table_classify(parser *p)
             have_no = true;
         }
         if (col.kind == COL_YEAR) {
+            if (first_table_of_goal)
+                g_array_append_val(t->goal->fiscal_years, col.fy);
             bool seen = false;
             for (guint y = 0; y < p->doc->fiscal_years->len; y++)
                 seen |= g_array_index(p->doc->fiscal_years, int, y) == col.fy;
@@ -616,6 +624,7 @@ static void summary_line(parser *p, const kp_grid_line *line)
         p->summary_measure = goal_measure(p->summary_goal, n, true);
         if (!p->summary_measure->summary_title) {
             p->summary_measure->summary_title = title;
+            p->summary_measure->summary_where = line->where;
             title = NULL;
         }
     } else if (!cell_blank(first)) {
@@ -774,6 +783,10 @@ kp_document *parse_document(const kp_grid *grid, const kp_rules *rules, kp_sourc
                 table_end(&p);
                 kp_goal *g = document_goal(p.doc, number, true);
                 g->in_summary = true;
+                if (!g->summary_seq) {
+                    g->summary_seq = ++p.summary_goals;
+                    g->summary_where = line->where;
+                }
                 if (!g->summary_title)
                     g->summary_title = title;
                 else

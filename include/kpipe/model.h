@@ -55,7 +55,22 @@ typedef struct kp_location {
     int line;          /* 1-based text line, 0 for PDF input */
 } kp_location;
 
+typedef enum { KP_DIR_INCREASE, KP_DIR_DECREASE, KP_DIR_MAINTAIN } kp_direction;
+typedef enum { KP_ST_ACHIEVED, KP_ST_ON_TRACK, KP_ST_BEHIND, KP_ST_NO_DATA } kp_status;
+
+/* How far a KPI has come (spec: Assessment); validate.c fills it. */
+typedef struct kp_assessment {
+    kp_direction direction;
+    bool has_latest;
+    int latest_fy;
+    kp_decimal latest;      /* the running total for a (累計) target */
+    bool has_progress;
+    double progress;
+    kp_status status;
+} kp_assessment;
+
 typedef struct kp_row {
+    int seq;                /* 0-based order in which the row was read */
     int number;
     int measure;
     GPtrArray *projects;    /* char * */
@@ -67,6 +82,7 @@ typedef struct kp_row {
     kp_quantity *baseline;  /* NULL: empty or covered by a merge */
     GPtrArray *actuals;     /* kp_actual *, ascending fy; blank cells absent */
     kp_quantity *target;
+    kp_assessment *assessment; /* NULL: no numeric target */
     kp_location where;
 } kp_row;
 
@@ -76,7 +92,8 @@ typedef struct kp_measure {
     char *summary_title;    /* as the summary list prints it, or NULL */
     char *detail_title;     /* as the detail table prints it, or NULL */
     GPtrArray *kpis;        /* char *, names from the summary list */
-    kp_location where;
+    kp_location where;      /* its first row in the detail table */
+    kp_location summary_where;
 } kp_measure;
 
 typedef struct kp_goal {
@@ -87,7 +104,11 @@ typedef struct kp_goal {
     GPtrArray *measures;    /* kp_measure *, ascending number */
     GPtrArray *rows;        /* kp_row *, ascending number */
     bool in_summary, in_detail;
-    kp_location where;
+    int summary_seq, detail_seq; /* 1-based order in the summary list and among
+                                  * the detail tables; 0 when not there */
+    GArray *fiscal_years;   /* int: the actual-value columns of its table */
+    kp_location where;      /* its detail table's heading */
+    kp_location summary_where;
 } kp_goal;
 
 typedef enum { KP_SEV_ERROR, KP_SEV_WARNING, KP_SEV_INFO } kp_severity;
@@ -135,5 +156,7 @@ void document_diagnose(kp_document *doc, kp_severity severity, const char *code,
     __attribute__((format(printf, 9, 10)));
 void diagnostic_free(kp_diagnostic *d);
 const char *severity_name(kp_severity s);
+const char *direction_name(kp_direction d);
+const char *status_name(kp_status s);
 
 #endif
