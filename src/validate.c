@@ -1,0 +1,542 @@
+/* kpipe — the checks and the assessment (see include/kpipe/validate.h). */
+#include "kpipe/validate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpipe/layout.h"
+
+static const kp_check_info checks[] = {
+    {"malformed-figure", KP_SEV_ERROR, "A figure cell is neither a figure nor a no-figure mark."},
+    {"unit-mismatch", KP_SEV_ERROR, "Figures of one KPI are in different base units."},
+    {"unknown-unit", KP_SEV_WARNING, "A counter that rules/unit.rules does not list."},
+    {"year-columns", KP_SEV_ERROR,
+     "Fiscal-year columns are not consecutive, or do not match the plan period."},
+    {"summary-mismatch", KP_SEV_WARNING,
+     "The summary list and the detail table disagree on a goal, measure or KPI."},
+    {"numbering", KP_SEV_ERROR, "Goal, measure or row numbers are missing, repeated or out of order."},
+    {"cumulative-decrease", KP_SEV_WARNING, "The running total of a (累計) KPI goes down."},
+    {"percent-range", KP_SEV_WARNING, "A % figure lies outside 0–100."},
+    {"outlier", KP_SEV_WARNING,
+     "A figure is ten times larger or smaller than its neighbours in the row."},
+    {"relisted-unknown", KP_SEV_WARNING, "A (再掲) project appears nowhere else."},
+    {"missing-target", KP_SEV_INFO, "A KPI has no target figure."},
+    {"missing-baseline", KP_SEV_INFO, "A KPI has no baseline figure."},
+};
+
+const kp_check_info *validate_checks(size_t *count)
+{
+    *count = G_N_ELEMENTS(checks);
+    return checks;
+}
+
+static kp_severity severity_of(const char *code)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(checks); i++)
+        if (strcmp(checks[i].code, code) == 0)
+            return checks[i].severity;
+    return KP_SEV_ERROR;
+}
+
+#define DIAG(doc, code, goal, row, field, where, ...)                                            \
+    document_diagnose((doc), severity_of(code), (code), (goal), (row), (field), (where)->page,   \
+                      (where)->line, __VA_ARGS__)
+
+/* ---- figures of a row ----------------------------------------------------- */
+
+typedef struct {
+    const char *field;      /* "baseline", "actuals.2021", "target" */
+    const kp_quantity *q;
+} figure_ref;
+
+/* The row's figures in reading order: baseline, actuals by year, target. */
+static GArray *row_figures(const kp_row *r)
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(figure_ref));
+    figure_ref f;
+    if (r->baseline) {
+        f = (figure_ref){g_strdup("baseline"), r->baseline};
+        g_array_append_val(a, f);
+    }
+    for (guint i = 0; i < r->actuals->len; i++) {
+        const kp_actual *x = g_ptr_array_index(r->actuals, i);
+        f = (figure_ref){g_strdup_printf("actuals.%d", x->fy), x->quantity};
+        g_array_append_val(a, f);
+    }
+    if (r->target) {
+        f = (figure_ref){g_strdup("target"), r->target};
+        g_array_append_val(a, f);
+    }
+    return a;
+}
+
+static void figures_free(GArray *a)
+{
+    for (guint i = 0; i < a->len; i++)
+        g_free((char *)g_array_index(a, figure_ref, i).field);
+    g_array_free(a, TRUE);
+}
+
+static bool numeric(const kp_quantity *q)
+{
+    return q && q->has_value;
+}
+
+static double value_of(const kp_quantity *q)
+{
+    return decimal_to_double(q->value);
+}
+
+/* ---- checks --------------------------------------------------------------- */
+
+/* The rows from FIRST up to (not including) END share one KPI: the first
+ * figure with a unit sets it, and every other must have the same. */
+static void check_kpi_units(kp_document *doc, kp_goal *g, guint first, guint end)
+{
+    const kp_row *ref_row = NULL;
+    char *ref_field = NULL, *ref_text = NULL, *ref_unit = NULL;
+    for (guint i = first; i < end; i++) {
+        kp_row *r = g_ptr_array_index(g->rows, i);
+        GArray *figs = row_figures(r);
+        for (guint k = 0; k < figs->len; k++) {
+            const figure_ref *f = &g_array_index(figs, figure_ref, k);
+            if (!numeric(f->q) || !f->q->unit)
+                continue;
+            if (!ref_row) {
+                ref_row = r;
+                ref_field = g_strdup(f->field);
+                ref_text = g_strdup(f->q->text);
+                ref_unit = g_strdup(f->q->unit);
+            } else if (strcmp(f->q->unit, ref_unit) != 0) {
+                DIAG(doc, "unit-mismatch", g->number, r->number, f->field, &r->where,
+                     "Goal %d row %d %s「%s」is in %s, but the KPI's %s「%s」(row %d) is in %s; "
+                     "give the KPI's figures one unit.",
+                     g->number, r->number, f->field, f->q->text, f->q->unit, ref_field,
+                     ref_text, ref_row->number, ref_unit);
+            }
+        }
+        figures_free(figs);
+    }
+    g_free(ref_field);
+    g_free(ref_text);
+    g_free(ref_unit);
+}
+
+static void check_units(kp_document *doc, kp_goal *g)
+{
+    /* rows under a merged KPI cell belong to the KPI above them */
+    guint start = 0;
+    for (guint i = 1; i <= g->rows->len; i++)
+        if (i == g->rows->len || !((kp_row *)g_ptr_array_index(g->rows, i))->kpi_inherited) {
+            check_kpi_units(doc, g, start, i);
+            start = i;
+        }
+}
+
+static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
+{
+    GArray *figs = row_figures(r);
+    /* % outside 0–100 */
+    for (guint k = 0; k < figs->len; k++) {
+        const figure_ref *f = &g_array_index(figs, figure_ref, k);
+        if (numeric(f->q) && f->q->unit && strcmp(f->q->unit, "%") == 0) {
+            double v = value_of(f->q);
+            if (v < 0 || v > 100)
+                DIAG(doc, "percent-range", g->number, r->number, f->field, &r->where,
+                     "Goal %d row %d %s「%s」is a percentage outside 0–100; check the figure "
+                     "and its unit.",
+                     g->number, r->number, f->field, f->q->text);
+        }
+    }
+    /* a figure ten times its neighbours: the mark of a unit slip or a typo */
+    GArray *nz = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint k = 0; k < figs->len; k++) {
+        const figure_ref *f = &g_array_index(figs, figure_ref, k);
+        if (numeric(f->q) && value_of(f->q) != 0)
+            g_array_append_val(nz, k);
+    }
+    if (nz->len >= 3) {
+        GArray *mags = g_array_new(FALSE, FALSE, sizeof(double));
+        for (guint i = 0; i < nz->len; i++) {
+            double m = fabs(value_of(g_array_index(figs, figure_ref, g_array_index(nz, guint, i)).q));
+            g_array_append_val(mags, m);
+        }
+        for (guint i = 0; i < nz->len; i++) {
+            double v = g_array_index(mags, double, i);
+            bool far = true;
+            int neighbours = 0;
+            if (i > 0) {
+                double n = g_array_index(mags, double, i - 1);
+                far &= v >= 10 * n || v * 10 <= n;
+                neighbours++;
+            }
+            if (i + 1 < nz->len) {
+                double n = g_array_index(mags, double, i + 1);
+                far &= v >= 10 * n || v * 10 <= n;
+                neighbours++;
+            }
+            if (neighbours == 1) { /* at an end: the rest of the row must agree */
+                for (guint j = 0; j < nz->len; j++) {
+                    double n = g_array_index(mags, double, j);
+                    if (j != i)
+                        far &= v >= 10 * n || v * 10 <= n;
+                }
+            }
+            if (far) {
+                const figure_ref *f = &g_array_index(figs, figure_ref, g_array_index(nz, guint, i));
+                DIAG(doc, "outlier", g->number, r->number, f->field, &r->where,
+                     "Goal %d row %d %s「%s」is ten times larger or smaller than its neighbours "
+                     "in the row; check for a unit slip (人 for 万人) or a typo.",
+                     g->number, r->number, f->field, f->q->text);
+            }
+        }
+        g_array_free(mags, TRUE);
+    }
+    g_array_free(nz, TRUE);
+
+    /* the running total of a (累計) KPI going down */
+    bool printed_totals = false;
+    for (guint i = 0; i < r->actuals->len; i++)
+        printed_totals |= ((kp_actual *)g_ptr_array_index(r->actuals, i))->quantity->cumulative;
+    if (printed_totals || (r->target && r->target->cumulative)) {
+        kp_decimal total = {0, 0}, last = {0, 0};
+        bool have_last = false;
+        for (guint i = 0; i < r->actuals->len; i++) {
+            const kp_actual *a = g_ptr_array_index(r->actuals, i);
+            if (!numeric(a->quantity))
+                continue;
+            kp_decimal now = a->quantity->value;
+            if (!printed_totals) { /* yearly figures: the total is their sum */
+                if (!decimal_add(&total, now))
+                    break;
+                now = total;
+            }
+            if (have_last && decimal_compare(now, last) < 0) {
+                char field[32];
+                snprintf(field, sizeof field, "actuals.%d", a->fy);
+                DIAG(doc, "cumulative-decrease", g->number, r->number, field, &r->where,
+                     "Goal %d row %d %s「%s」makes the running total of a (累計) KPI go down; "
+                     "a running total can only grow.",
+                     g->number, r->number, field, a->quantity->text);
+            }
+            last = now;
+            have_last = true;
+        }
+    }
+    figures_free(figs);
+
+    if (r->kpi_name && !r->kpi_inherited) {
+        if (!numeric(r->target))
+            DIAG(doc, "missing-target", g->number, r->number, "target", &r->where,
+                 "Goal %d row %d (%s) has no target figure.", g->number, r->number, r->kpi_name);
+        if (!numeric(r->baseline))
+            DIAG(doc, "missing-baseline", g->number, r->number, "baseline", &r->where,
+                 "Goal %d row %d (%s) has no baseline figure.", g->number, r->number, r->kpi_name);
+    }
+}
+
+static char *years_text(const GArray *years)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < years->len; i++)
+        g_string_append_printf(s, "%s%d", i ? ", " : "", g_array_index(years, int, i));
+    return g_string_free(s, FALSE);
+}
+
+static void check_years(kp_document *doc, kp_goal *g)
+{
+    const GArray *ys = g->fiscal_years;
+    if (!ys->len)
+        return;
+    char *text = years_text(ys);
+    bool consecutive = true;
+    for (guint i = 1; i < ys->len; i++)
+        consecutive &= g_array_index(ys, int, i) == g_array_index(ys, int, i - 1) + 1;
+    if (!consecutive)
+        DIAG(doc, "year-columns", g->number, 0, NULL, &g->where,
+             "Goal %d's table has fiscal-year columns %s; they must follow one another, one "
+             "column a year.",
+             g->number, text);
+    else if (doc->has_period && (g_array_index(ys, int, 0) != doc->first_fy ||
+                                 g_array_index(ys, int, ys->len - 1) != doc->last_fy))
+        DIAG(doc, "year-columns", g->number, 0, NULL, &g->where,
+             "Goal %d's table has fiscal-year columns %s, but the plan period is %d–%d; give "
+             "one column for each year of the period.",
+             g->number, text, doc->first_fy, doc->last_fy);
+    g_free(text);
+}
+
+static bool same_key(const char *a, const char *b)
+{
+    char *x = cell_key(a), *y = cell_key(b);
+    bool same = strcmp(x, y) == 0;
+    g_free(x);
+    g_free(y);
+    return same;
+}
+
+static const kp_measure *measure_listing(const kp_goal *g, const char *kpi)
+{
+    for (guint i = 0; i < g->measures->len; i++) {
+        const kp_measure *m = g_ptr_array_index(g->measures, i);
+        for (guint k = 0; k < m->kpis->len; k++)
+            if (same_key(g_ptr_array_index(m->kpis, k), kpi))
+                return m;
+    }
+    return NULL;
+}
+
+static void check_summary(kp_document *doc, kp_goal *g)
+{
+    if (g->in_detail && !g->in_summary) {
+        DIAG(doc, "summary-mismatch", g->number, 0, NULL, &g->where,
+             "Goal %d has a detail table but is not in the summary list.", g->number);
+        return;
+    }
+    if (g->in_summary && !g->in_detail) {
+        DIAG(doc, "summary-mismatch", g->number, 0, NULL, &g->summary_where,
+             "Goal %d is in the summary list but has no detail table.", g->number);
+        return;
+    }
+    for (guint i = 0; i < g->measures->len; i++) {
+        kp_measure *m = g_ptr_array_index(g->measures, i);
+        if (m->summary_title && m->detail_title && !same_key(m->summary_title, m->detail_title))
+            DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->where,
+                 "Goal %d measure %d is titled「%s」in the summary list but「%s」in the detail "
+                 "table; give both the same title.",
+                 g->number, m->number, m->summary_title, m->detail_title);
+        else if (!m->summary_title)
+            DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->where,
+                 "Goal %d measure %d (%s) is in the detail table but not in the summary list.",
+                 g->number, m->number, m->detail_title);
+        for (guint k = 0; k < m->kpis->len; k++) {
+            const char *kpi = g_ptr_array_index(m->kpis, k);
+            bool found = false;
+            for (guint r = 0; r < g->rows->len && !found; r++) {
+                kp_row *row = g_ptr_array_index(g->rows, r);
+                found = row->kpi_name && same_key(row->kpi_name, kpi);
+            }
+            if (!found)
+                DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->summary_where,
+                     "Goal %d measure %d lists the KPI「%s」in the summary list, but no row of "
+                     "the detail table has it.",
+                     g->number, m->number, kpi);
+        }
+    }
+    for (guint r = 0; r < g->rows->len; r++) {
+        kp_row *row = g_ptr_array_index(g->rows, r);
+        if (!row->kpi_name || row->kpi_inherited)
+            continue;
+        const kp_measure *listing = measure_listing(g, row->kpi_name);
+        if (!listing)
+            DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
+                 "Goal %d row %d has the KPI「%s」, which the summary list does not give under "
+                 "goal %d.",
+                 g->number, row->number, row->kpi_name, g->number);
+        else if (listing->number != row->measure)
+            DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
+                 "Goal %d row %d gives the KPI「%s」under measure %d, the summary list under "
+                 "measure %d.",
+                 g->number, row->number, row->kpi_name, row->measure, listing->number);
+    }
+}
+
+static gint by_seq(gconstpointer a, gconstpointer b)
+{
+    const kp_row *x = *(kp_row *const *)a, *y = *(kp_row *const *)b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void check_numbering(kp_document *doc)
+{
+    /* goals: none missing, in order among the tables and in the summary list */
+    int max = 0;
+    for (guint i = 0; i < doc->goals->len; i++)
+        max = MAX(max, ((kp_goal *)g_ptr_array_index(doc->goals, i))->number);
+    for (int n = 1; n < max; n++)
+        if (!document_goal(doc, n, false)) {
+            kp_location none = {0};
+            DIAG(doc, "numbering", n, 0, NULL, &none,
+                 "There is no goal %d, though there is a goal %d; number the goals 1, 2, 3…", n,
+                 max);
+        }
+    for (int pass = 0; pass < 2; pass++) {
+        const kp_goal *prev = NULL;
+        for (int seq = 1; seq <= (int)doc->goals->len; seq++)
+            for (guint i = 0; i < doc->goals->len; i++) {
+                kp_goal *g = g_ptr_array_index(doc->goals, i);
+                if ((pass == 0 ? g->detail_seq : g->summary_seq) != seq)
+                    continue;
+                if (prev && prev->number > g->number)
+                    DIAG(doc, "numbering", g->number, 0, NULL,
+                         pass == 0 ? &g->where : &g->summary_where,
+                         "The %s gives goal %d after goal %d; put the goals in order.",
+                         pass == 0 ? "detail tables" : "summary list", g->number, prev->number);
+                prev = g;
+            }
+    }
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        int mmax = 0;
+        for (guint i = 0; i < g->measures->len; i++)
+            mmax = MAX(mmax, ((kp_measure *)g_ptr_array_index(g->measures, i))->number);
+        for (int n = 1; n < mmax; n++)
+            if (!goal_measure(g, n, false))
+                DIAG(doc, "numbering", g->number, 0, NULL, &g->where,
+                     "Goal %d has no measure %d, though it has a measure %d.", g->number, n, mmax);
+        /* rows in the order they were read: 1, 2, 3…, measures never going back */
+        GPtrArray *rows = g_ptr_array_copy(g->rows, NULL, NULL);
+        g_ptr_array_set_free_func(rows, NULL); /* the copy borrows the goal's rows */
+        g_ptr_array_sort(rows, by_seq);
+        int last_measure = 0;
+        for (guint i = 0; i < rows->len; i++) {
+            kp_row *r = g_ptr_array_index(rows, i);
+            int expected = (int)i + 1;
+            if (r->number != expected) {
+                kp_row *prev = i ? g_ptr_array_index(rows, i - 1) : NULL;
+                if (prev && prev->number == r->number)
+                    DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                         "Goal %d has row %d twice; each row needs its own number.", g->number,
+                         r->number);
+                else
+                    DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                         "Goal %d's row %d stands where row %d was expected; number the rows "
+                         "1, 2, 3… in order.",
+                         g->number, r->number, expected);
+            }
+            if (r->measure == 0)
+                DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                     "Goal %d row %d has no measure number (①, ②…).", g->number, r->number);
+            else if (r->measure < last_measure)
+                DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                     "Goal %d row %d is under measure %d after rows under measure %d; put the "
+                     "measures in order.",
+                     g->number, r->number, r->measure, last_measure);
+            last_measure = MAX(last_measure, r->measure);
+        }
+        g_ptr_array_free(rows, TRUE);
+    }
+}
+
+static void check_relisted(kp_document *doc)
+{
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        for (guint ri = 0; ri < g->rows->len; ri++) {
+            kp_row *r = g_ptr_array_index(g->rows, ri);
+            if (!r->relisted)
+                continue;
+            for (guint p = 0; p < r->projects->len; p++) {
+                const char *project = g_ptr_array_index(r->projects, p);
+                bool found = false;
+                for (guint gj = 0; gj < doc->goals->len && !found; gj++) {
+                    kp_goal *h = g_ptr_array_index(doc->goals, gj);
+                    for (guint rj = 0; rj < h->rows->len && !found; rj++) {
+                        kp_row *other = g_ptr_array_index(h->rows, rj);
+                        if (other == r || other->relisted)
+                            continue;
+                        for (guint q = 0; q < other->projects->len && !found; q++)
+                            found = same_key(g_ptr_array_index(other->projects, q), project);
+                    }
+                }
+                if (!found)
+                    DIAG(doc, "relisted-unknown", g->number, r->number, NULL, &r->where,
+                         "Goal %d row %d relists (再掲) the project「%s」, which appears nowhere "
+                         "else in the document.",
+                         g->number, r->number, project);
+            }
+        }
+    }
+}
+
+/* ---- assessment ----------------------------------------------------------- */
+
+void assess_row(const kp_document *doc, kp_row *row)
+{
+    g_free(row->assessment);
+    row->assessment = NULL;
+    const kp_quantity *t = row->target;
+    if (!numeric(t))
+        return;
+    kp_assessment *a = g_new0(kp_assessment, 1);
+    row->assessment = a;
+    const kp_quantity *b = numeric(row->baseline) ? row->baseline : NULL;
+
+    if (t->qualifier && (strcmp(t->qualifier, "at-most") == 0 || strcmp(t->qualifier, "below") == 0))
+        a->direction = KP_DIR_DECREASE;
+    else if (b && decimal_compare(t->value, b->value) < 0)
+        a->direction = KP_DIR_DECREASE;
+    else if (b && decimal_compare(t->value, b->value) == 0)
+        a->direction = KP_DIR_MAINTAIN;
+    else
+        a->direction = KP_DIR_INCREASE;
+
+    bool printed_totals = false;
+    for (guint i = 0; i < row->actuals->len; i++)
+        printed_totals |= ((kp_actual *)g_ptr_array_index(row->actuals, i))->quantity->cumulative;
+    bool add_up = t->cumulative && !printed_totals;
+    kp_decimal total = {0, 0};
+    for (guint i = 0; i < row->actuals->len; i++) {
+        const kp_actual *x = g_ptr_array_index(row->actuals, i);
+        if (!numeric(x->quantity))
+            continue;
+        if (add_up) {
+            if (!decimal_add(&total, x->quantity->value))
+                continue;
+            a->latest = total;
+        } else {
+            a->latest = x->quantity->value;
+        }
+        a->has_latest = true;
+        a->latest_fy = x->fy;
+    }
+    if (!a->has_latest) {
+        a->status = KP_ST_NO_DATA;
+        return;
+    }
+    double latest = decimal_to_double(a->latest), target = value_of(t);
+    if (b) {
+        double base = value_of(b);
+        if (target != base) {
+            a->has_progress = true;
+            a->progress = (latest - base) / (target - base);
+        }
+    } else if (target != 0) {
+        a->has_progress = true;
+        a->progress = latest / target;
+    }
+    int cmp = decimal_compare(a->latest, t->value);
+    bool achieved = a->direction == KP_DIR_DECREASE ? cmp <= 0 : cmp >= 0;
+    if (achieved) {
+        a->status = KP_ST_ACHIEVED;
+        return;
+    }
+    int first = doc->has_period ? doc->first_fy
+                : doc->fiscal_years->len ? g_array_index(doc->fiscal_years, int, 0)
+                                         : a->latest_fy;
+    int last = doc->has_period ? doc->last_fy
+               : doc->fiscal_years->len
+                   ? g_array_index(doc->fiscal_years, int, doc->fiscal_years->len - 1)
+                   : a->latest_fy;
+    double elapsed = (double)(a->latest_fy - first + 1) / (double)(last - first + 1);
+    a->status = a->has_progress && a->progress >= elapsed ? KP_ST_ON_TRACK : KP_ST_BEHIND;
+}
+
+void validate_document(kp_document *doc)
+{
+    check_numbering(doc);
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        check_years(doc, g);
+        check_summary(doc, g);
+        check_units(doc, g);
+        for (guint ri = 0; ri < g->rows->len; ri++) {
+            kp_row *r = g_ptr_array_index(g->rows, ri);
+            check_row_figures(doc, g, r);
+            assess_row(doc, r);
+        }
+    }
+    check_relisted(doc);
+}
