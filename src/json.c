@@ -276,6 +276,27 @@ static json_t *location_json(const kp_location *w)
     return o;
 }
 
+static json_t *assessment_json(const kp_assessment *a)
+{
+    if (!a)
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "direction", json_string(direction_name(a->direction)));
+    if (a->has_latest) {
+        json_t *latest = json_object();
+        json_object_set_new(latest, "fy", json_integer(a->latest_fy));
+        json_object_set_new(latest, "value", decimal_json(a->latest));
+        json_object_set_new(o, "latest", latest);
+    } else {
+        json_object_set_new(o, "latest", json_null());
+    }
+    json_object_set_new(o, "progress", a->has_progress && isfinite(a->progress)
+                                           ? json_real(a->progress)
+                                           : json_null());
+    json_object_set_new(o, "status", json_string(status_name(a->status)));
+    return o;
+}
+
 static json_t *row_json(const kp_row *r)
 {
     json_t *o = json_object();
@@ -303,6 +324,7 @@ static json_t *row_json(const kp_row *r)
     }
     json_object_set_new(o, "actuals", actuals);
     json_object_set_new(o, "target", quantity_to_json(r->target, true));
+    json_object_set_new(o, "assessment", assessment_json(r->assessment));
     json_object_set_new(o, "source", location_json(&r->where));
     return o;
 }
@@ -334,7 +356,7 @@ static json_t *int_or_null(int v)
     return v ? json_integer(v) : json_null();
 }
 
-static json_t *diagnostic_json(const kp_diagnostic *d)
+json_t *diagnostic_to_json(const kp_diagnostic *d)
 {
     json_t *o = json_object();
     json_object_set_new(o, "severity", json_string(severity_name(d->severity)));
@@ -388,7 +410,7 @@ json_t *document_to_json(const kp_document *doc)
 
     json_t *diags = json_array();
     for (guint i = 0; i < doc->diagnostics->len; i++)
-        json_array_append_new(diags, diagnostic_json(g_ptr_array_index(doc->diagnostics, i)));
+        json_array_append_new(diags, diagnostic_to_json(g_ptr_array_index(doc->diagnostics, i)));
     json_object_set_new(root, "diagnostics", diags);
     return root;
 }

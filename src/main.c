@@ -14,8 +14,10 @@
 #include "kpipe/parse.h"
 #include "kpipe/pdf.h"
 #include "kpipe/quantity.h"
+#include "kpipe/report.h"
 #include "kpipe/rules.h"
 #include "kpipe/text.h"
+#include "kpipe/validate.h"
 
 #ifndef KPIPE_VERSION
 #define KPIPE_VERSION "0.1.0"
@@ -31,11 +33,14 @@ static const char usage_text[] =
     "Commands:\n"
     "  extract FILE [-o OUT] [--pretty]   read a KPI table (PDF or text), write kpi-json\n"
     "  text FILE [-o OUT]                 print the tables as read, tab-separated\n"
+    "  check FILE... [--format F] [--strict]  check the figures and report\n"
     "  figure TEXT...                     show the Quantity the figure rules make of TEXT\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
     "      --pretty        indent the JSON for people (same keys, same order)\n"
+    "      --format F      check: text (default), json, github or sarif\n"
+    "      --strict        check: warnings fail too (exit 1)\n"
     "      --password PW   open an encrypted PDF with PW\n"
     "      --max-pages N   refuse a PDF of more than N pages\n"
     "      --rules DIR     read the rules from DIR (default: $KPIPE_RULES, the rules/\n"
@@ -43,8 +48,9 @@ static const char usage_text[] =
     "  -h, --help          show this help and exit\n"
     "      --version       show the version and exit\n"
     "\n"
-    "Exit status: 0 output written; 1 validation errors (commands that check);\n"
-    "2 input, rules, output path or usage unusable.\n";
+    "Exit status: 0 output written (check: no error); 1 validation errors (check,\n"
+    "or warnings with --strict; figure: a malformed figure); 2 input, rules, output\n"
+    "path or usage unusable.\n";
 
 static void report(const kp_error *err)
 {
@@ -145,6 +151,8 @@ static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
     kp_document *doc = parse_document(grid, rules, &source, file, err);
     g_free(source.name);
     grid_free(grid);
+    if (doc)
+        validate_document(doc);
     return doc;
 }
 
@@ -152,15 +160,18 @@ static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
 typedef struct {
     const char *out;
     const char *rules_dir;
-    bool pretty;
+    const char *format;
+    bool pretty, strict;
     kp_pdf_options pdf;
     int first_arg;
 } read_options;
 
-enum { OPT_PRETTY = 256, OPT_RULES, OPT_PASSWORD, OPT_MAX_PAGES };
+enum { OPT_PRETTY = 256, OPT_RULES, OPT_PASSWORD, OPT_MAX_PAGES, OPT_FORMAT, OPT_STRICT };
 
-/* Parses the options of COMMAND; returns -1 when it went on, else an exit code. */
-static int read_options_parse(const char *command, int argc, char **argv, read_options *o)
+/* Parses the options of COMMAND; returns -1 when it went on, else an exit
+ * code. MANY: the command takes several FILEs. */
+static int read_options_parse(const char *command, int argc, char **argv, read_options *o,
+                              bool many)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -168,6 +179,8 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         {"rules", required_argument, NULL, OPT_RULES},
         {"password", required_argument, NULL, OPT_PASSWORD},
         {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -179,6 +192,8 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         switch (c) {
         case 'o': o->out = optarg; break;
         case OPT_PRETTY: o->pretty = true; break;
+        case OPT_FORMAT: o->format = optarg; break;
+        case OPT_STRICT: o->strict = true; break;
         case OPT_RULES: o->rules_dir = optarg; break;
         case OPT_PASSWORD: o->pdf.password = optarg; break;
         case OPT_MAX_PAGES: {
@@ -194,8 +209,9 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return usage_error("'%s' takes one input FILE", command);
+    if (many ? optind >= argc : optind != argc - 1)
+        return usage_error(many ? "'%s' takes one or more input FILEs" : "'%s' takes one input FILE",
+                           command);
     o->first_arg = optind;
     return -1;
 }
@@ -214,7 +230,7 @@ static int finish(kp_error *err)
 static int cmd_extract(int argc, char **argv)
 {
     read_options o;
-    int rc = read_options_parse("extract", argc, argv, &o);
+    int rc = read_options_parse("extract", argc, argv, &o, false);
     if (rc >= 0)
         return rc;
     const char *file = argv[o.first_arg];
@@ -241,7 +257,7 @@ static int cmd_extract(int argc, char **argv)
 static int cmd_text(int argc, char **argv)
 {
     read_options o;
-    int rc = read_options_parse("text", argc, argv, &o);
+    int rc = read_options_parse("text", argc, argv, &o, false);
     if (rc >= 0)
         return rc;
     const char *file = argv[o.first_arg];
@@ -256,6 +272,54 @@ static int cmd_text(int argc, char **argv)
     g_free(source.name);
     grid_free(grid);
     return finish(&err);
+}
+
+/* kpipe check: the diagnostics of each input, for people or for CI. */
+static int cmd_check(int argc, char **argv)
+{
+    read_options o;
+    int rc = read_options_parse("check", argc, argv, &o, true);
+    if (rc >= 0)
+        return rc;
+    kp_report_format format = KP_REPORT_TEXT;
+    if (o.format && !report_format_parse(o.format, &format))
+        return usage_error("--format is text, json, github or sarif, not '%s'", o.format);
+    kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(o.rules_dir, &err);
+    if (!rules)
+        return finish(&err);
+    int n = argc - o.first_arg;
+    kp_checked *inputs = g_new0(kp_checked, n);
+    kp_error *errors = g_new0(kp_error, n);
+    bool unusable = false, failed = false;
+    for (int i = 0; i < n; i++) {
+        inputs[i].file = argv[o.first_arg + i];
+        inputs[i].error = &errors[i];
+        kp_document *doc = document_load(inputs[i].file, &o.pdf, rules, &errors[i]);
+        inputs[i].doc = doc;
+        if (!doc) {
+            unusable = true;
+            continue;
+        }
+        int counts[3];
+        report_count(doc, counts);
+        failed |= counts[KP_SEV_ERROR] > 0 || (o.strict && counts[KP_SEV_WARNING] > 0);
+    }
+    bool color = format == KP_REPORT_TEXT && !o.out && isatty(STDOUT_FILENO) &&
+                 !g_getenv("NO_COLOR");
+    char *report = report_render(inputs, (size_t)n, format, color, KPIPE_VERSION);
+    int status = unusable ? KP_EXIT_UNUSABLE : failed ? KP_EXIT_INVALID : KP_EXIT_OK;
+    if (!output_write(o.out, report, strlen(report), &err))
+        status = finish(&err);
+    g_free(report);
+    for (int i = 0; i < n; i++) {
+        document_free((kp_document *)inputs[i].doc);
+        kp_error_clear(&errors[i]);
+    }
+    g_free(inputs);
+    g_free(errors);
+    rules_free(rules);
+    return status;
 }
 
 static int cmd_figure(int argc, char **argv)
@@ -327,6 +391,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "extract") == 0)
         return cmd_extract(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "text") == 0)
         return cmd_text(argc - 1, argv + 1);
     if (strcmp(cmd, "figure") == 0)

@@ -12,6 +12,8 @@
 
 /* The kpi-json/1 value of DOC (new reference). */
 json_t *document_to_json(const kp_document *doc);
+/* One diagnostic (spec: Diagnostic). */
+json_t *diagnostic_to_json(const kp_diagnostic *d);
 /* One Quantity; fy is written only for targets (TARGET true). */
 json_t *quantity_to_json(const kp_quantity *q, bool target);
 
