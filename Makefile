@@ -41,8 +41,27 @@ all: deps
 deps:
 	@$(call install_missing,$(BUILD_DEPS))
 
+# The SARIF validator for the check tests: Microsoft's SARIF Multitool, from
+# the npm registry (a self-contained Linux build inside the package).
+SARIF_VERSION := 5.7.0
+SARIF_TOOL    := $(BUILD)/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+
 test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
+	@if [ ! -x $(SARIF_TOOL) ]; then \
+	  command -v npm >/dev/null 2>&1 || $(call install_apt,nodejs npm); \
+	  echo "kpipe: installing @microsoft/sarif-multitool@$(SARIF_VERSION) into $(BUILD)/tools"; \
+	  mkdir -p $(BUILD)/tools && \
+	  npm install --prefix $(BUILD)/tools --no-audit --no-fund --loglevel=error \
+	    @microsoft/sarif-multitool@$(SARIF_VERSION) >/dev/null && \
+	  chmod u+x $(SARIF_TOOL) || { echo "kpipe: could not install the SARIF validator" >&2; exit 2; }; \
+	fi
+
+define install_apt
+{ sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+  $$sudo apt-get update -q >/dev/null && \
+  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $(1) >/dev/null; }
+endef
 
 define install_missing
 missing=""; \
@@ -91,12 +110,13 @@ fixtures:
 # The whole suite, then the whole suite again under ASan + UBSan.
 test: test-deps
 	@$(MAKE) --no-print-directory check-unit
-	@$(MAKE) --no-print-directory check-unit BUILD=$(BUILD)/san SAN="$(SAN_FLAGS)" CFLAGS="-O1 -g"
+	@$(MAKE) --no-print-directory check-unit BUILD=$(BUILD)/san SAN="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
+	  SARIF_TOOL=$(abspath $(SARIF_TOOL))
 	@echo "kpipe: all tests passed, plain and under ASan+UBSan"
 
 check-unit: $(BIN) $(UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  sh tests/run.sh $(BUILD)
+	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) sh tests/run.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kpipe/rules

@@ -43,10 +43,13 @@ check "pretty output ends in a newline" sh -c "[ \"\$(tail -c 1 '$tmp/seed.prett
 # --- Shift_JIS input gives the same document
 "$kpipe" extract fixtures/ebetsu-kpi-r4.sjis.txt -o "$tmp/sjis.json"
 check "Shift_JIS seed: exit 0 and a kpi-json" grep -q '"format":"kpi-json/1"' "$tmp/sjis.json"
-check "Shift_JIS seed: same goals text as UTF-8" sh -c "sed 's/\"source\":{[^}]*}//g' '$tmp/sjis.json' >'$tmp/a'; sed 's/\"source\":{[^}]*}//g' '$tmp/seed.json' >'$tmp/b'; cmp -s '$tmp/a' '$tmp/b'"
+check "Shift_JIS seed: same document as UTF-8" sh -c "sed 's/\"source\":{[^}]*}//g' '$tmp/sjis.json' >'$tmp/a'; sed 's/\"source\":{[^}]*}//g' '$tmp/seed.json' >'$tmp/b'; cmp -s '$tmp/a' '$tmp/b'"
 
 # --- PDF input: the same document as the text path, but for where things are
-strip_sources() { sed 's/"source":{[^}]*}//g' "$1"; }
+# rows' sources, and a diagnostic's page and line, say where: they differ
+strip_sources() {
+    sed -e 's/"source":{[^}]*}//g' -e 's/"\(line\|page\)":\([0-9]*\|null\)/"\1":_/g' "$1"
+}
 for pdf in fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
            fixtures/hokushin-kpi-h30.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do
     base=$(basename "$pdf" | sed 's/\.[a-z]*\.pdf$//')
@@ -74,6 +77,53 @@ head -c 30000 fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/truncated.pdf"
 expect_fail "truncated PDF" 2 "truncated.pdf: error: not a readable PDF" "$kpipe" extract "$tmp/truncated.pdf"
 expect_fail "--max-pages" 2 "calc.pdf: error: 6 pages, more than --max-pages 3" "$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf --max-pages 3
 
+# --- check
+"$kpipe" check fixtures/ebetsu-kpi-r4.txt >"$tmp/check.txt"
+rc=$?
+check "check on the seed exits 1: the summary list puts goal 3 before goal 2" sh -c "[ $rc -eq 1 ] && grep -q 'ebetsu-kpi-r4.txt:23: error: The summary list gives goal 2 after goal 3.*\[numbering\]' '$tmp/check.txt'"
+check "check on the seed reports goal 3's measure-title mismatch" \
+    grep -q 'ebetsu-kpi-r4.txt:59: warning: Goal 3 measure 1 is titled「個々の希望をかなえる少子化対策」in the summary list but「個々人の希望をかなえる少子化対策」.*\[summary-mismatch\]' "$tmp/check.txt"
+check "check prints a closing count" grep -q '^1 error, 2 warnings, 3 info in 1 file$' "$tmp/check.txt"
+"$kpipe" check fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/check-pdf.txt"
+check "check on the PDF names pages" grep -q 'ebetsu-kpi-r4.calc.pdf:page 5: warning: Goal 3 measure 1' "$tmp/check-pdf.txt"
+sed 's/\t2\.2億円\t/\t2.2.2億円\t/' fixtures/ebetsu-kpi-r4.txt >"$tmp/malformed.txt"
+"$kpipe" check "$tmp/malformed.txt" >"$tmp/check.txt"
+rc=$?
+check "a malformed actual is an error naming goal, row and field; exit 1" sh -c "[ $rc -eq 1 ] && grep -q 'malformed.txt:44: error: Goal 1 row 7 actuals.2021「2.2.2億円」is not a figure.*\[malformed-figure\]' '$tmp/check.txt'"
+"$kpipe" check fixtures/hokushin-kpi-h30.txt >/dev/null
+check "check on a clean document exits 0" [ $? -eq 0 ]
+sed 's/\t36\.1％\t/\t136.1％\t/' fixtures/hokushin-kpi-h30.txt >"$tmp/warn.txt"
+"$kpipe" check "$tmp/warn.txt" >/dev/null
+rc=$?
+"$kpipe" check --strict "$tmp/warn.txt" >/dev/null
+check "warnings alone exit 0, and 1 with --strict" [ "$rc$?" = "01" ]
+"$kpipe" check fixtures/hokushin-kpi-h30.txt fixtures/bad/no-text.pdf >"$tmp/check.txt"
+rc=$?
+check "an unusable input among others: exit 2, the others reported" sh -c "[ $rc -eq 2 ] && grep -q 'no-text.pdf: error: no text layer' '$tmp/check.txt' && grep -q 'in 2 files (1 unusable)' '$tmp/check.txt'"
+"$kpipe" check --format github fixtures/ebetsu-kpi-r4.txt >"$tmp/gh.txt"
+check "--format github writes workflow annotations" \
+    grep -q '^::error file=fixtures/ebetsu-kpi-r4.txt,line=23,title=kpipe numbering::The summary list gives goal 2 after goal 3' "$tmp/gh.txt"
+check "--format github: infos are notices" grep -q '^::notice file=fixtures/ebetsu-kpi-r4.txt,line=38,title=kpipe missing-baseline::' "$tmp/gh.txt"
+"$kpipe" check --format json fixtures/ebetsu-kpi-r4.txt >"$tmp/check.json"
+check "--format json" grep -q '^{"files":\[{"counts":{"error":1,"info":3,"warning":2},"diagnostics":\[' "$tmp/check.json"
+expect_fail "--format must be known" 2 "format is text, json, github or sarif, not 'xml'" "$kpipe" check --format xml fixtures/ebetsu-kpi-r4.txt
+"$kpipe" check --format sarif fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r4.calc.pdf fixtures/bad/no-text.pdf -o "$tmp/k.sarif"
+check "--format sarif writes results" grep -q '"ruleId": "summary-mismatch"' "$tmp/k.sarif"
+if [ -n "${SARIF_TOOL:-}" ] && [ -x "$SARIF_TOOL" ]; then
+    # The Multitool reports schema and rule violations as results of its own;
+    # error-level ones mean an invalid log.
+    sarif_valid() {
+        rm -f "$tmp/v.sarif"
+        (cd "$tmp" && "$SARIF_TOOL" validate "$1" -o v.sarif >/dev/null 2>&1) &&
+            [ -s "$tmp/v.sarif" ] && ! grep -q '"level": *"error"' "$tmp/v.sarif"
+    }
+    check "--format sarif is valid SARIF 2.1.0 (SARIF Multitool validate)" sarif_valid "$tmp/k.sarif"
+    sed 's/"version": "2.1.0"/"version": "1.0.0"/' "$tmp/k.sarif" >"$tmp/bad.sarif"
+    if sarif_valid "$tmp/bad.sarif"; then not_ok "the validator rejects a log with a wrong version"; else ok "the validator rejects a log with a wrong version"; fi
+else
+    not_ok "SARIF validator not installed (make test-deps installs it)"
+fi
+
 # --- figure
 out=$("$kpipe" figure "2.2億円" "5製品 (累計)")
 expected='{"cumulative":false,"note":null,"qualifier":null,"text":"2.2億円","unit":"円","value":220000000}
@@ -98,8 +148,8 @@ echo "earlier output" >"$tmp/keep.json"
 check "a failed run leaves an earlier output as it was" [ "$(cat "$tmp/keep.json")" = "earlier output" ]
 check "no temporary file is left beside the output" [ "$(ls -A "$tmp" | grep -c '^\.keep')" -eq 0 ]
 mkfifo "$tmp/fifo"
-cat "$tmp/fifo" >"$tmp/from-fifo" &
-"$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/fifo"
+timeout 30 cat "$tmp/fifo" >"$tmp/from-fifo" &
+timeout 30 "$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/fifo" || : >"$tmp/fifo" &
 wait
 check "-o onto a pipe or device writes into it, and leaves it one" sh -c "[ -p '$tmp/fifo' ] && cmp -s '$tmp/from-fifo' tests/golden/ebetsu-kpi-r4.json"
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$kpipe" frobnicate
