@@ -414,3 +414,199 @@ json_t *document_to_json(const kp_document *doc)
     json_object_set_new(root, "diagnostics", diags);
     return root;
 }
+
+/* ---- reading kpi-json back ------------------------------------------------- */
+
+/* A JSON number as an exact decimal: integers as they are, reals through
+ * their shortest round-trip digits (what kpipe wrote). */
+static bool json_decimal(const json_t *v, kp_decimal *out)
+{
+    if (json_is_integer(v)) {
+        *out = (kp_decimal){(int64_t)json_integer_value(v), 0};
+        return true;
+    }
+    if (!json_is_real(v))
+        return false;
+    char text[40];
+    if (!jcs_number(json_real_value(v), text))
+        return false;
+    kp_decimal d = {0, 0};
+    const char *p = text;
+    bool neg = *p == '-', point = false;
+    if (neg)
+        p++;
+    for (; *p && *p != 'e'; p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        if (__builtin_mul_overflow(d.coef, 10, &d.coef) ||
+            __builtin_add_overflow(d.coef, *p - '0', &d.coef))
+            return false;
+        if (point)
+            d.exp--;
+    }
+    if (*p == 'e')
+        d.exp += atoi(p + 1);
+    if (neg)
+        d.coef = -d.coef;
+    decimal_normalize(&d);
+    *out = d;
+    return true;
+}
+
+static char *dup_string(const json_t *v)
+{
+    return json_is_string(v) ? g_strdup(json_string_value(v)) : NULL;
+}
+
+static int int_of(const json_t *v)
+{
+    return json_is_integer(v) ? (int)json_integer_value(v) : 0;
+}
+
+static kp_quantity *quantity_from_json(const json_t *o)
+{
+    if (!json_is_object(o))
+        return NULL;
+    kp_quantity *q = g_new0(kp_quantity, 1);
+    q->text = dup_string(json_object_get(o, "text"));
+    if (!q->text)
+        q->text = g_strdup("");
+    q->has_value = json_decimal(json_object_get(o, "value"), &q->value);
+    q->unit = q->has_value ? dup_string(json_object_get(o, "unit")) : NULL;
+    q->unit_known = true;
+    q->cumulative = json_is_true(json_object_get(o, "cumulative"));
+    q->qualifier = dup_string(json_object_get(o, "qualifier"));
+    q->note = dup_string(json_object_get(o, "note"));
+    q->fy = int_of(json_object_get(o, "fy"));
+    return q;
+}
+
+static void strings_from_json(const json_t *a, GPtrArray *to)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+        if (json_is_string(v))
+            g_ptr_array_add(to, g_strdup(json_string_value(v)));
+}
+
+static void location_from_json(const json_t *o, kp_location *w)
+{
+    w->line = int_of(json_object_get(o, "line"));
+    w->page = int_of(json_object_get(o, "page"));
+    const json_t *box = json_object_get(o, "bbox");
+    for (int i = 0; i < 4 && json_is_array(box); i++)
+        w->bbox[i] = json_number_value(json_array_get(box, (size_t)i));
+}
+
+static gint actual_order(gconstpointer a, gconstpointer b)
+{
+    const kp_actual *x = *(kp_actual *const *)a, *y = *(kp_actual *const *)b;
+    return (x->fy > y->fy) - (x->fy < y->fy);
+}
+
+static kp_row *row_from_json(const json_t *o, int seq)
+{
+    kp_row *r = row_new();
+    r->seq = seq;
+    r->number = int_of(json_object_get(o, "number"));
+    r->measure = int_of(json_object_get(o, "measure"));
+    strings_from_json(json_object_get(o, "projects"), r->projects);
+    strings_from_json(json_object_get(o, "notes"), r->notes);
+    strings_from_json(json_object_get(o, "activities"), r->activities);
+    r->relisted = json_is_true(json_object_get(o, "relisted"));
+    const json_t *kpi = json_object_get(o, "kpi");
+    if (json_is_object(kpi)) {
+        r->kpi_name = dup_string(json_object_get(kpi, "name"));
+        r->kpi_inherited = json_is_true(json_object_get(kpi, "inherited"));
+    }
+    r->baseline = quantity_from_json(json_object_get(o, "baseline"));
+    r->target = quantity_from_json(json_object_get(o, "target"));
+    const char *fy;
+    json_t *v;
+    json_object_foreach(json_object_get(o, "actuals"), fy, v) {
+        kp_quantity *q = quantity_from_json(v);
+        if (!q)
+            continue;
+        kp_actual *a = g_new0(kp_actual, 1);
+        a->fy = atoi(fy);
+        a->quantity = q;
+        g_ptr_array_add(r->actuals, a);
+    }
+    g_ptr_array_sort(r->actuals, actual_order);
+    location_from_json(json_object_get(o, "source"), &r->where);
+    return r;
+}
+
+kp_document *document_from_json(const char *data, size_t len, const char *file, kp_error *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, jerr.line > 0 ? jerr.line : 0,
+                     jerr.column > 0 ? jerr.column : 0, "not valid JSON: %s", jerr.text);
+        return NULL;
+    }
+    const char *format = json_string_value(json_object_get(root, "format"));
+    if (!format || strcmp(format, "kpi-json/1") != 0) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "JSON, but not kpi-json/1 (its \"format\" is %s)", format ? format : "missing");
+        json_decref(root);
+        return NULL;
+    }
+    kp_document *doc = document_new();
+    const json_t *src = json_object_get(root, "source");
+    doc->source.name = dup_string(json_object_get(src, "name"));
+    const char *sha = json_string_value(json_object_get(src, "sha256"));
+    g_strlcpy(doc->source.sha256, sha ? sha : "", sizeof doc->source.sha256);
+    const char *type = json_string_value(json_object_get(src, "type"));
+    doc->source.is_pdf = type && strcmp(type, "pdf") == 0;
+    doc->source.pages = int_of(json_object_get(src, "pages"));
+    const json_t *d = json_object_get(root, "document");
+    doc->title = dup_string(json_object_get(d, "title"));
+    doc->municipality = dup_string(json_object_get(d, "municipality"));
+    const json_t *period = json_object_get(d, "period");
+    if (json_is_object(period)) {
+        doc->has_period = true;
+        doc->first_fy = int_of(json_object_get(period, "first_fy"));
+        doc->last_fy = int_of(json_object_get(period, "last_fy"));
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(d, "fiscal_years"), i, v) {
+        int fy = int_of(v);
+        g_array_append_val(doc->fiscal_years, fy);
+    }
+    int seq = 0;
+    json_array_foreach(json_object_get(root, "goals"), i, v) {
+        kp_goal *g = document_goal(doc, int_of(json_object_get(v, "number")), true);
+        g->title = dup_string(json_object_get(v, "title"));
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(v, "measures"), k, m) {
+            kp_measure *me = goal_measure(g, int_of(json_object_get(m, "number")), true);
+            me->title = dup_string(json_object_get(m, "title"));
+            strings_from_json(json_object_get(m, "kpis"), me->kpis);
+        }
+        json_array_foreach(json_object_get(v, "rows"), k, m)
+            g_ptr_array_add(g->rows, row_from_json(m, seq++));
+    }
+    json_array_foreach(json_object_get(root, "diagnostics"), i, v) {
+        const char *sev = json_string_value(json_object_get(v, "severity"));
+        kp_severity s = !sev || strcmp(sev, "error") == 0 ? KP_SEV_ERROR
+                        : strcmp(sev, "warning") == 0    ? KP_SEV_WARNING
+                                                         : KP_SEV_INFO;
+        const char *code = json_string_value(json_object_get(v, "code"));
+        const char *message = json_string_value(json_object_get(v, "message"));
+        document_diagnose(doc, s, code ? code : "", int_of(json_object_get(v, "goal")),
+                          int_of(json_object_get(v, "row")),
+                          json_string_value(json_object_get(v, "field")),
+                          int_of(json_object_get(v, "page")), int_of(json_object_get(v, "line")),
+                          "%s", message ? message : "");
+    }
+    document_sort(doc);
+    json_decref(root);
+    return doc;
+}

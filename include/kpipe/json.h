@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "kpipe/error.h"
 #include "kpipe/model.h"
 
 /* The kpi-json/1 value of DOC (new reference). */
@@ -21,6 +22,10 @@ json_t *quantity_to_json(const kp_quantity *q, bool target);
  * newline when PRETTY. NULL when V holds a number JSON cannot carry
  * (NaN, infinity). Newly allocated. */
 char *json_write(const json_t *v, bool pretty);
+
+/* Reads kpi-json/1 (as kpipe writes it) back into a document, for diffs.
+ * NULL with ERR set (exit 2, with line and column where jansson knows them). */
+kp_document *document_from_json(const char *data, size_t len, const char *file, kp_error *err);
 
 /* ECMAScript Number::toString of V into OUT; false for NaN and infinities. */
 bool jcs_number(double v, char out[40]);
