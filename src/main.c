@@ -1,5 +1,6 @@
 /* kpipe — the command line. Each command wires the stages together:
  * input (text.c / pdf.c) → parse.c → json.c, and reports errors in one line. */
+#include <errno.h>
 #include <getopt.h>
 #include <glib.h>
 #include <stdio.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kpipe/csv.h"
+#include "kpipe/diff.h"
 #include "kpipe/error.h"
 #include "kpipe/json.h"
 #include "kpipe/layout.h"
@@ -32,14 +35,23 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  extract FILE [-o OUT] [--pretty]   read a KPI table (PDF or text), write kpi-json\n"
+    "  extract FILE... [-d DIR] [-j N]    one output per input in DIR (default out/)\n"
     "  text FILE [-o OUT]                 print the tables as read, tab-separated\n"
     "  check FILE... [--format F] [--strict]  check the figures and report\n"
+    "  diff OLD NEW [--format text|json] [--fail-on-revision]\n"
+    "                                     what changed between two editions (PDF,\n"
+    "                                     text or kpi-json)\n"
     "  figure TEXT...                     show the Quantity the figure rules make of TEXT\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
     "      --pretty        indent the JSON for people (same keys, same order)\n"
-    "      --format F      check: text (default), json, github or sarif\n"
+    "  -d, --dir DIR       extract: the folder for one output per input\n"
+    "  -j, --jobs N        extract: read N files at a time (default: the cores)\n"
+    "      --format F      extract: json (default) or csv; check: text (default),\n"
+    "                      json, github or sarif; diff: text (default) or json\n"
+    "      --bom           extract --format csv: begin with a UTF-8 byte-order mark\n"
+    "      --fail-on-revision  diff: exit 1 when a published figure was revised\n"
     "      --strict        check: warnings fail too (exit 1)\n"
     "      --password PW   open an encrypted PDF with PW\n"
     "      --max-pages N   refuse a PDF of more than N pages\n"
@@ -140,15 +152,36 @@ static kp_grid *grid_load(const char *file, const kp_pdf_options *pdf, kp_source
     return grid;
 }
 
-/* Reads FILE into a document; NULL with ERR set. */
+/* Is DATA kpi-json (an object, first of all)? */
+static bool looks_like_json(const char *data, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+        i++;
+    return i < len && data[i] == '{';
+}
+
+/* Reads FILE into a checked document; NULL with ERR set. kpi-json (from an
+ * earlier run) is read back as it was written. */
 static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
                                   const kp_rules *rules, kp_error *err)
 {
+    size_t len;
+    char *data = file_read_all(file, &len, err);
+    if (!data)
+        return NULL;
+    bool json = looks_like_json(data, len) && !pdf_sniff(data, len);
+    kp_document *doc = json ? document_from_json(data, len, file, err) : NULL;
+    g_free(data);
+    if (json)
+        return doc;
     kp_source source = {0};
     kp_grid *grid = grid_load(file, pdf, &source, err);
     if (!grid)
         return NULL;
-    kp_document *doc = parse_document(grid, rules, &source, file, err);
+    doc = parse_document(grid, rules, &source, file, err);
     g_free(source.name);
     grid_free(grid);
     if (doc)
@@ -159,19 +192,30 @@ static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
 /* Options shared by the commands that read documents. */
 typedef struct {
     const char *out;
+    const char *out_dir;
     const char *rules_dir;
     const char *format;
-    bool pretty, strict;
+    bool pretty, strict, bom, fail_on_revision;
+    int jobs;
     kp_pdf_options pdf;
     int first_arg;
 } read_options;
 
-enum { OPT_PRETTY = 256, OPT_RULES, OPT_PASSWORD, OPT_MAX_PAGES, OPT_FORMAT, OPT_STRICT };
+enum {
+    OPT_PRETTY = 256,
+    OPT_RULES,
+    OPT_PASSWORD,
+    OPT_MAX_PAGES,
+    OPT_FORMAT,
+    OPT_STRICT,
+    OPT_BOM,
+    OPT_FAIL_ON_REVISION
+};
 
 /* Parses the options of COMMAND; returns -1 when it went on, else an exit
- * code. MANY: the command takes several FILEs. */
+ * code. The command takes from MIN to MAX FILEs (MAX 0: any number). */
 static int read_options_parse(const char *command, int argc, char **argv, read_options *o,
-                              bool many)
+                              int min, int max)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -181,6 +225,10 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"bom", no_argument, NULL, OPT_BOM},
+        {"fail-on-revision", no_argument, NULL, OPT_FAIL_ON_REVISION},
+        {"dir", required_argument, NULL, 'd'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -188,12 +236,23 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:d:j:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': o->out = optarg; break;
         case OPT_PRETTY: o->pretty = true; break;
         case OPT_FORMAT: o->format = optarg; break;
         case OPT_STRICT: o->strict = true; break;
+        case OPT_BOM: o->bom = true; break;
+        case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
+        case 'd': o->out_dir = optarg; break;
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v <= 0 || v > 256)
+                return usage_error("-j takes a number of files to read at a time, not '%s'", optarg);
+            o->jobs = (int)v;
+            break;
+        }
         case OPT_RULES: o->rules_dir = optarg; break;
         case OPT_PASSWORD: o->pdf.password = optarg; break;
         case OPT_MAX_PAGES: {
@@ -209,8 +268,11 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (many ? optind >= argc : optind != argc - 1)
-        return usage_error(many ? "'%s' takes one or more input FILEs" : "'%s' takes one input FILE",
+    int files = argc - optind;
+    if (files < min || (max && files > max))
+        return usage_error(min == 2 && max == 2 ? "'%s' takes two inputs, OLD and NEW"
+                           : max == 1           ? "'%s' takes one input FILE"
+                                                : "'%s' takes one or more input FILEs",
                            command);
     o->first_arg = optind;
     return -1;
@@ -227,23 +289,150 @@ static int finish(kp_error *err)
     return status;
 }
 
+/* One document rendered as OPTIONS ask (kpi-json or CSV); newly allocated. */
+static char *render_document(const kp_document *doc, const read_options *o, bool csv,
+                             const char *file, kp_error *err)
+{
+    if (csv)
+        return document_to_csv(doc, o->bom);
+    json_t *json = document_to_json(doc);
+    char *text = json_write(json, o->pretty);
+    json_decref(json);
+    if (!text)
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "a figure is not a finite number");
+    return text;
+}
+
+typedef struct {
+    const char *file;
+    char *out;            /* output path */
+    kp_error err;
+    bool done;
+} batch_item;
+
+typedef struct {
+    const read_options *o;
+    const kp_rules *rules;
+    bool csv;
+    batch_item *items;
+    GMutex lock;
+    GCond finished;
+    int completed;
+} batch;
+
+static void batch_work(gpointer data, gpointer user)
+{
+    batch *b = user;
+    batch_item *it = data;
+    kp_document *doc = document_load(it->file, &b->o->pdf, b->rules, &it->err);
+    if (doc) {
+        char *text = render_document(doc, b->o, b->csv, it->file, &it->err);
+        if (text)
+            output_write(it->out, text, strlen(text), &it->err);
+        g_free(text);
+        document_free(doc);
+    }
+    g_mutex_lock(&b->lock);
+    it->done = true;
+    b->completed++;
+    g_cond_signal(&b->finished);
+    g_mutex_unlock(&b->lock);
+}
+
+/* Many inputs: one output each in DIR, named after the input; a bad input is
+ * reported and skipped. Up to -j files are read at a time. */
+static int extract_batch(char **files, int n, const read_options *o, const kp_rules *rules,
+                         bool csv)
+{
+    const char *dir = o->out_dir ? o->out_dir : "out";
+    if (g_mkdir_with_parents(dir, 0755) != 0) {
+        fprintf(stderr, "%s: error: cannot make the output folder: %s\n", dir, g_strerror(errno));
+        return KP_EXIT_UNUSABLE;
+    }
+    batch b = {o, rules, csv, g_new0(batch_item, n), {0}, {0}, 0};
+    g_mutex_init(&b.lock);
+    g_cond_init(&b.finished);
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+    int status = KP_EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        b.items[i].file = files[i];
+        char *base = g_path_get_basename(files[i]);
+        char *dot = strrchr(base, '.');
+        if (dot && dot != base)
+            *dot = '\0';
+        char *name = g_strconcat(base, csv ? ".csv" : ".json", NULL);
+        b.items[i].out = g_build_filename(dir, name, NULL);
+        g_free(base);
+        g_free(name);
+        if (g_hash_table_contains(names, b.items[i].out)) {
+            fprintf(stderr, "kpipe: error: two inputs would both be written to %s; rename one\n",
+                    b.items[i].out);
+            status = KP_EXIT_UNUSABLE;
+        }
+        g_hash_table_add(names, b.items[i].out);
+    }
+    g_hash_table_destroy(names);
+    if (status == KP_EXIT_OK) {
+        int jobs = o->jobs ? o->jobs : (int)g_get_num_processors();
+        pdf_init(); /* before the threads: poppler sets up its globals unlocked */
+        GThreadPool *pool = g_thread_pool_new(batch_work, &b, MIN(jobs, n), TRUE, NULL);
+        for (int i = 0; i < n; i++)
+            g_thread_pool_push(pool, &b.items[i], NULL);
+        bool progress = isatty(STDERR_FILENO) && n > 1;
+        g_mutex_lock(&b.lock);
+        while (b.completed < n) {
+            g_cond_wait(&b.finished, &b.lock);
+            if (progress)
+                fprintf(stderr, "\r\033[Kkpipe: %d/%d files", b.completed, n);
+        }
+        g_mutex_unlock(&b.lock);
+        if (progress)
+            fprintf(stderr, "\r\033[K");
+        g_thread_pool_free(pool, FALSE, TRUE);
+        for (int i = 0; i < n; i++) /* in input order, whatever order they ended in */
+            if (b.items[i].err.exit_code) {
+                report(&b.items[i].err);
+                status = KP_EXIT_UNUSABLE;
+            }
+    }
+    for (int i = 0; i < n; i++) {
+        kp_error_clear(&b.items[i].err);
+        g_free(b.items[i].out);
+    }
+    g_free(b.items);
+    g_mutex_clear(&b.lock);
+    g_cond_clear(&b.finished);
+    return status;
+}
+
 static int cmd_extract(int argc, char **argv)
 {
     read_options o;
-    int rc = read_options_parse("extract", argc, argv, &o, false);
+    int rc = read_options_parse("extract", argc, argv, &o, 1, 0);
     if (rc >= 0)
         return rc;
-    const char *file = argv[o.first_arg];
+    bool csv = false;
+    if (o.format && strcmp(o.format, "csv") == 0)
+        csv = true;
+    else if (o.format && strcmp(o.format, "json") != 0)
+        return usage_error("--format is json or csv, not '%s'", o.format);
+    int n = argc - o.first_arg;
+    if (n > 1 && o.out)
+        return usage_error("%s", "-o names one output: with several inputs, use -d DIR");
     kp_error err = KP_ERROR_INIT;
     kp_rules *rules = load_rules(o.rules_dir, &err);
-    kp_document *doc = rules ? document_load(file, &o.pdf, rules, &err) : NULL;
+    if (!rules)
+        return finish(&err);
+    if (n > 1 || o.out_dir) {
+        int status = extract_batch(argv + o.first_arg, n, &o, rules, csv);
+        rules_free(rules);
+        return status;
+    }
+    const char *file = argv[o.first_arg];
+    kp_document *doc = document_load(file, &o.pdf, rules, &err);
     if (doc) {
-        json_t *json = document_to_json(doc);
-        char *text = json_write(json, o.pretty);
-        json_decref(json);
-        if (!text)
-            kp_error_set(&err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "a figure is not a finite number");
-        else
+        char *text = render_document(doc, &o, csv, file, &err);
+        if (text)
             output_write(o.out, text, strlen(text), &err); /* sets err on failure */
         g_free(text);
     }
@@ -252,12 +441,51 @@ static int cmd_extract(int argc, char **argv)
     return finish(&err);
 }
 
+/* kpipe diff: what changed between two editions. */
+static int cmd_diff(int argc, char **argv)
+{
+    read_options o;
+    int rc = read_options_parse("diff", argc, argv, &o, 2, 2);
+    if (rc >= 0)
+        return rc;
+    bool json = false;
+    if (o.format && strcmp(o.format, "json") == 0)
+        json = true;
+    else if (o.format && strcmp(o.format, "text") != 0)
+        return usage_error("--format is text or json, not '%s'", o.format);
+    kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(o.rules_dir, &err);
+    kp_document *old = rules ? document_load(argv[o.first_arg], &o.pdf, rules, &err) : NULL;
+    kp_document *new_ = old ? document_load(argv[o.first_arg + 1], &o.pdf, rules, &err) : NULL;
+    int status = KP_EXIT_OK;
+    if (new_) {
+        kp_diff *d = diff_documents(old, new_);
+        char *text;
+        if (json) {
+            json_t *v = diff_to_json(d);
+            text = json_write(v, o.pretty);
+            json_decref(v);
+        } else {
+            text = diff_to_text(d);
+        }
+        if (output_write(o.out, text, strlen(text), &err) && o.fail_on_revision &&
+            diff_count(d, KP_CHANGE_REVISED) > 0)
+            status = KP_EXIT_INVALID;
+        g_free(text);
+        diff_free(d);
+    }
+    document_free(old);
+    document_free(new_);
+    rules_free(rules);
+    return err.exit_code ? finish(&err) : status;
+}
+
 /* kpipe text: the tables as kpipe reads them, in the seed's tab-separated
  * layout, so that a person can see what was read. */
 static int cmd_text(int argc, char **argv)
 {
     read_options o;
-    int rc = read_options_parse("text", argc, argv, &o, false);
+    int rc = read_options_parse("text", argc, argv, &o, 1, 1);
     if (rc >= 0)
         return rc;
     const char *file = argv[o.first_arg];
@@ -278,7 +506,7 @@ static int cmd_text(int argc, char **argv)
 static int cmd_check(int argc, char **argv)
 {
     read_options o;
-    int rc = read_options_parse("check", argc, argv, &o, true);
+    int rc = read_options_parse("check", argc, argv, &o, 1, 0);
     if (rc >= 0)
         return rc;
     kp_report_format format = KP_REPORT_TEXT;
@@ -376,8 +604,20 @@ static int cmd_figure(int argc, char **argv)
     return status;
 }
 
+/* poppler reports what it repairs on the "Poppler" log domain; kpipe's own
+ * errors say what matters, so these are not printed. */
+static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                      gpointer user)
+{
+    (void)domain;
+    (void)level;
+    (void)message;
+    (void)user;
+}
+
 int main(int argc, char **argv)
 {
+    g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *cmd = argv[1];
@@ -391,6 +631,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "extract") == 0)
         return cmd_extract(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "text") == 0)

@@ -13,6 +13,20 @@
  * pixel wide, and a 5 pt run is 7 pixels. */
 #define RULING_SCALE 1.5
 
+void pdf_init(void)
+{
+    static const char tiny[] = "%PDF-1.1\n"
+                               "1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                               "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                               "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
+                               "trailer<</Root 1 0 R>>\n";
+    GBytes *bytes = g_bytes_new_static(tiny, sizeof tiny - 1);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
+    if (doc)
+        g_object_unref(doc);
+    g_bytes_unref(bytes);
+}
+
 bool pdf_sniff(const char *data, size_t len)
 {
     size_t n = len < 1024 ? len : 1024;
@@ -20,17 +34,6 @@ bool pdf_sniff(const char *data, size_t len)
         if (memcmp(data + i, "%PDF-", 5) == 0)
             return true;
     return false;
-}
-
-/* poppler reports what it repairs on the "Poppler" log domain; kpipe's own
- * errors say what matters, so these are not printed. */
-static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
-                      gpointer user)
-{
-    (void)domain;
-    (void)level;
-    (void)message;
-    (void)user;
 }
 
 /* Kangxi radicals (⾧) stand in for kanji (長) in some producers' fonts;
@@ -105,7 +108,6 @@ static GArray *page_rulings(PopplerPage *page, double width, double height, cons
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
                   kp_source *source, kp_error *err)
 {
-    guint handler = g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
     GError *gerr = NULL;
     /* poppler 22.12 crashes in poppler_document_new_from_bytes when a wrong
      * password is given: open the file by its URI instead. */
@@ -180,6 +182,5 @@ out:
         g_error_free(gerr);
     if (doc)
         g_object_unref(doc);
-    g_log_remove_handler("Poppler", handler);
     return grid;
 }
