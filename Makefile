@@ -48,6 +48,8 @@ SARIF_TOOL    := $(BUILD)/tools/node_modules/@microsoft/sarif-multitool-linux/Sa
 
 test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
+	@/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || \
+	  { echo "kpipe: installing python3-jsonschema"; $(call install_apt,python3-jsonschema); }
 	@if [ ! -x $(SARIF_TOOL) ]; then \
 	  command -v npm >/dev/null 2>&1 || $(call install_apt,nodejs npm); \
 	  echo "kpipe: installing @microsoft/sarif-multitool@$(SARIF_VERSION) into $(BUILD)/tools"; \
@@ -122,6 +124,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kpipe/rules
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kpipe
 	install -m 644 rules/*.rules $(DESTDIR)$(PREFIX)/share/kpipe/rules/
+	install -d $(DESTDIR)$(PREFIX)/share/kpipe/schema
+	install -m 644 schema/*.schema.json $(DESTDIR)$(PREFIX)/share/kpipe/schema/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/kpipe

@@ -51,6 +51,7 @@ strip_sources() {
     sed -e 's/"source":{[^}]*}//g' -e 's/"\(line\|page\)":\([0-9]*\|null\)/"\1":_/g' "$1"
 }
 for pdf in fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
+           fixtures/ebetsu-kpi-r5.calc.pdf \
            fixtures/hokushin-kpi-h30.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do
     base=$(basename "$pdf" | sed 's/\.[a-z]*\.pdf$//')
     "$kpipe" extract "$pdf" -o "$tmp/pdf.json"
@@ -122,6 +123,53 @@ if [ -n "${SARIF_TOOL:-}" ] && [ -x "$SARIF_TOOL" ]; then
     if sarif_valid "$tmp/bad.sarif"; then not_ok "the validator rejects a log with a wrong version"; else ok "the validator rejects a log with a wrong version"; fi
 else
     not_ok "SARIF validator not installed (make test-deps installs it)"
+fi
+
+# --- batches
+head -c 40000 fixtures/hokushin-kpi-h30.calc.pdf >"$tmp/damaged.pdf"
+"$kpipe" extract fixtures/*.pdf fixtures/*.txt "$tmp/damaged.pdf" -d "$tmp/batch" -j 2 2>"$tmp/batch.err"
+rc=$?
+good=$(ls fixtures/*.pdf fixtures/*.txt | wc -l)
+check "batch: exit 2 when a file failed" [ $rc -eq 2 ]
+check "batch: every good input written, one output each" [ "$(ls "$tmp/batch" | wc -l)" -eq "$good" ]
+check "batch: the bad file named on stderr, in one line" sh -c "[ \$(wc -l <'$tmp/batch.err') -eq 1 ] && grep -q 'damaged.pdf: error: not a readable PDF' '$tmp/batch.err'"
+check "batch: an output is the single-file output" cmp -s "$tmp/batch/ebetsu-kpi-r4.json" tests/golden/ebetsu-kpi-r4.json
+cp -r "$tmp/batch" "$tmp/batch-first"
+"$kpipe" extract fixtures/*.pdf fixtures/*.txt "$tmp/damaged.pdf" -d "$tmp/batch" -j 1 2>/dev/null
+check "batch: rerunning (one at a time) gives byte-identical outputs" diff -r "$tmp/batch-first" "$tmp/batch"
+expect_fail "batch: -o with several inputs" 2 "with several inputs, use -d DIR" "$kpipe" extract fixtures/ebetsu-kpi-r4.txt fixtures/hokushin-kpi-h30.txt -o x.json
+expect_fail "batch: two inputs, one output name" 2 "would both be written to" "$kpipe" extract fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r4.txt -d "$tmp/dup"
+
+# --- JSON Schemas: every output validates (python3-jsonschema, draft 2020-12)
+"$kpipe" diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf --format json -o "$tmp/diff.json"
+check "every kpi-json output validates against schema/kpi-json-1.schema.json" \
+    /usr/bin/python3 tests/check-schema.py schema kpi-json-1.schema.json "$tmp"/batch/*.json
+check "the kpi-diff output validates against schema/kpi-diff-1.schema.json" \
+    /usr/bin/python3 tests/check-schema.py schema kpi-diff-1.schema.json "$tmp/diff.json"
+sed 's/"kind":"revised"/"kind":"rewritten"/' "$tmp/diff.json" >"$tmp/bad-diff.json"
+check "the schema check does fail on an invalid output" sh -c "! /usr/bin/python3 tests/check-schema.py schema kpi-diff-1.schema.json '$tmp/bad-diff.json' >/dev/null"
+
+# --- diffs between editions
+kinds=$(grep -o '"kind":"[a-z-]*"' "$tmp/diff.json" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+check "diff: the next edition revises exactly two figures and adds the FY2023 ones" \
+    [ "$kinds" = ' 17 "kind":"added"; 2 "kind":"revised";' ]
+check "diff: FY2023 is what was added" sh -c "[ \$(grep -o '\"field\":\"actuals.2023\"' '$tmp/diff.json' | wc -l) -eq 17 ]"
+"$kpipe" diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >"$tmp/diff.txt"
+check "diff: revisions first in the text report" sh -c "head -3 '$tmp/diff.txt' | grep -q 'goal 1 row 3 観光入込客数 actuals.2022: 158万人 → 162万人'"
+"$kpipe" diff --fail-on-revision fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null
+check "diff --fail-on-revision exits 1 on a revision" [ $? -eq 1 ]
+"$kpipe" diff --fail-on-revision tests/golden/ebetsu-kpi-r4.json fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/same.txt"
+check "diff of kpi-json against the PDF of the same edition: no change, exit 0" sh -c "[ $? -eq 0 ] && grep -q '^0 changes' '$tmp/same.txt'"
+
+# --- CSV
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt --format csv --bom -o "$tmp/seed.csv"
+check "csv: BOM, header, CRLF" sh -c "head -c 80 '$tmp/seed.csv' | od -c | head -1 | grep -q '357 273 277   g   o   a   l'"
+if command -v soffice >/dev/null 2>&1; then
+    (cd "$tmp" && timeout 120 soffice --headless --norestore -env:UserInstallation=file://$tmp/lo \
+        --infilter="CSV:44,34,76,1" --convert-to html seed.csv >/dev/null 2>&1)
+    # 44,34,76: comma, double quote, UTF-8 (the choice the BOM makes in Calc's dialog)
+    check "csv: LibreOffice Calc opens it with the Japanese intact" sh -c \
+        "grep -q '食品の輸出額' '$tmp/seed.html' && grep -q '220000000' '$tmp/seed.html' && grep -q '2.2億円' '$tmp/seed.html'"
 fi
 
 # --- figure

@@ -112,6 +112,12 @@ static void test_seed_chromium(void **state)
     assert_same_document("fixtures/ebetsu-kpi-r4.txt", "fixtures/ebetsu-kpi-r4.chromium.pdf");
 }
 
+static void test_next_edition_calc(void **state)
+{
+    (void)state;
+    assert_same_document("fixtures/ebetsu-kpi-r5.txt", "fixtures/ebetsu-kpi-r5.calc.pdf");
+}
+
 static void test_other_city_calc(void **state)
 {
     (void)state;
@@ -257,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_calc),
         cmocka_unit_test(test_seed_chromium),
+        cmocka_unit_test(test_next_edition_calc),
         cmocka_unit_test(test_other_city_calc),
         cmocka_unit_test(test_other_city_chromium),
         cmocka_unit_test(test_table_across_pages),
