@@ -582,11 +582,13 @@ kp_document *document_from_json(const char *data, size_t len, const char *file, 
     int seq = 0;
     json_array_foreach(json_object_get(root, "goals"), i, v) {
         kp_goal *g = document_goal(doc, int_of(json_object_get(v, "number")), true);
+        g_free(g->title); /* a goal given twice: the later one's title */
         g->title = dup_string(json_object_get(v, "title"));
         size_t k;
         json_t *m;
         json_array_foreach(json_object_get(v, "measures"), k, m) {
             kp_measure *me = goal_measure(g, int_of(json_object_get(m, "number")), true);
+            g_free(me->title);
             me->title = dup_string(json_object_get(m, "title"));
             strings_from_json(json_object_get(m, "kpis"), me->kpis);
         }
