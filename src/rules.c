@@ -205,29 +205,27 @@ static bool compile_rule(const kp_rules *rules, kp_rule *r, kp_error *err)
     return ok;
 }
 
-static bool parse_rule_file(kp_rules *rules, const char *path, const char *set, kp_error *err)
+/* Adds the rules of one file's text (DATA, LEN bytes) as set SET. */
+static bool parse_rule_text(kp_rules *rules, const char *path, const char *set, const char *data,
+                            size_t len, kp_error *err)
 {
-    char *data = NULL;
-    gsize len = 0;
-    GError *gerr = NULL;
-    if (!g_file_get_contents(path, &data, &len, &gerr)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot read rule file: %s",
-                     gerr->message);
-        g_error_free(gerr);
-        return false;
-    }
     const char *bad;
     if (!g_utf8_validate(data, (gssize)len, &bad)) {
         int line = 1;
         for (const char *q = data; q < bad; q++)
             line += *q == '\n';
         kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, line, 0, "rule file is not valid UTF-8");
-        g_free(data);
+        return false;
+    }
+    if (g_hash_table_contains(rules->sets, set)) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "a second rule set named '%s'", set);
         return false;
     }
     GPtrArray *members = g_ptr_array_new();
     g_hash_table_insert(rules->sets, g_strdup(set), members);
-    char **lines = g_strsplit(data, "\n", -1);
+    char *text = g_strndup(data, len); /* NUL-terminated; a NUL inside ends it */
+    char **lines = g_strsplit(text, "\n", -1);
+    g_free(text);
     bool ok = true;
     for (int ln = 0; lines[ln] && ok; ln++) {
         char *line = lines[ln];
@@ -261,6 +259,21 @@ static bool parse_rule_file(kp_rules *rules, const char *path, const char *set, 
         g_ptr_array_add(members, r);
     }
     g_strfreev(lines);
+    return ok;
+}
+
+static bool parse_rule_file(kp_rules *rules, const char *path, const char *set, kp_error *err)
+{
+    char *data = NULL;
+    gsize len = 0;
+    GError *gerr = NULL;
+    if (!g_file_get_contents(path, &data, &len, &gerr)) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot read rule file: %s",
+                     gerr->message);
+        g_error_free(gerr);
+        return false;
+    }
+    bool ok = parse_rule_text(rules, path, set, data, len, err);
     g_free(data);
     return ok;
 }
@@ -268,6 +281,50 @@ static bool parse_rule_file(kp_rules *rules, const char *path, const char *set, 
 static gint compare_names(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static kp_rules *rules_new(void)
+{
+    kp_rules *rules = g_new0(kp_rules, 1);
+    rules->rules = g_ptr_array_new_with_free_func(rule_free);
+    rules->sets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)g_ptr_array_unref);
+    return rules;
+}
+
+/* Compiles what was read; frees RULES and returns NULL on an error. */
+static kp_rules *rules_finish(kp_rules *rules, bool ok, const char *where, kp_error *err)
+{
+    for (guint i = 0; ok && i < rules->rules->len; i++)
+        ok = compile_rule(rules, g_ptr_array_index(rules->rules, i), err);
+    if (ok && rules->rules->len == 0) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, where, 0, 0, 0, "no rules (no *.rules file with a rule)");
+        ok = false;
+    }
+    if (!ok) {
+        rules_free(rules);
+        return NULL;
+    }
+    rules->mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(rules->mctx, KP_MATCH_LIMIT);
+    pcre2_set_depth_limit(rules->mctx, KP_DEPTH_LIMIT);
+    pcre2_set_heap_limit(rules->mctx, KP_HEAP_LIMIT_KIB);
+    return rules;
+}
+
+kp_rules *rules_load_texts(const char *const *names, const char *const *texts, size_t n,
+                           kp_error *err)
+{
+    kp_rules *rules = rules_new();
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        const char *name = names[i];
+        size_t len = strlen(name);
+        char *set = g_str_has_suffix(name, ".rules") ? g_strndup(name, len - 6) : g_strdup(name);
+        ok = parse_rule_text(rules, name, set, texts[i], strlen(texts[i]), err);
+        g_free(set);
+    }
+    return rules_finish(rules, ok, "rules", err);
 }
 
 kp_rules *rules_load(const char *dir, kp_error *err)
@@ -288,10 +345,7 @@ kp_rules *rules_load(const char *dir, kp_error *err)
     g_dir_close(d);
     g_ptr_array_sort(names, compare_names); /* same order on every machine */
 
-    kp_rules *rules = g_new0(kp_rules, 1);
-    rules->rules = g_ptr_array_new_with_free_func(rule_free);
-    rules->sets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify)g_ptr_array_unref);
+    kp_rules *rules = rules_new();
     bool ok = true;
     for (guint i = 0; i < names->len && ok; i++) {
         const char *file = g_ptr_array_index(names, i);
@@ -302,21 +356,7 @@ kp_rules *rules_load(const char *dir, kp_error *err)
         g_free(set);
     }
     g_ptr_array_free(names, TRUE);
-    for (guint i = 0; ok && i < rules->rules->len; i++)
-        ok = compile_rule(rules, g_ptr_array_index(rules->rules, i), err);
-    if (ok && rules->rules->len == 0) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, dir, 0, 0, 0, "no *.rules file in the rules folder");
-        ok = false;
-    }
-    if (!ok) {
-        rules_free(rules);
-        return NULL;
-    }
-    rules->mctx = pcre2_match_context_create(NULL);
-    pcre2_set_match_limit(rules->mctx, KP_MATCH_LIMIT);
-    pcre2_set_depth_limit(rules->mctx, KP_DEPTH_LIMIT);
-    pcre2_set_heap_limit(rules->mctx, KP_HEAP_LIMIT_KIB);
-    return rules;
+    return rules_finish(rules, ok, dir, err);
 }
 
 int rule_match(const kp_rules *rules, const kp_rule *rule, const char *subject,

@@ -31,6 +31,9 @@ typedef struct kp_rules kp_rules;
 /* Loads every *.rules file of DIR. On failure returns NULL and sets ERR
  * (exit 2) to FILE:LINE:COLUMN of the offending pattern. */
 kp_rules *rules_load(const char *dir, kp_error *err);
+/* The same from texts in memory: NAMES[i] ("unit.rules") holds TEXTS[i]. */
+kp_rules *rules_load_texts(const char *const *names, const char *const *texts, size_t n,
+                           kp_error *err);
 void rules_free(kp_rules *rules);
 
 /* The first rule NAME of SET, or NULL. */
