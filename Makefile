@@ -29,9 +29,11 @@ HEADERS  := $(wildcard include/kpipe/*.h)
 BIN      := $(BUILD)/kpipe
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZERS  := figure text rules json pdf
+REPLAY_BIN := $(FUZZERS:%=$(BUILD)/tests/replay_%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures
+.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures fuzz memcheck
 
 all: deps
 	@$(MAKE) --no-print-directory $(BIN)
@@ -97,6 +99,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(HEADERS) tests/unit/kp_test.h
 	  $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 # The main job: the published PDF (here the seed as Calc prints it) to kpi-json.
+# A fuzz harness with a plain main() that replays files: the seed corpora and
+# every crash the fuzzers found run in `make test`, under ASan+UBSan there.
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/run_inputs.c tests/fuzz/fuzz_common.h $(LIB_OBJ) $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ  $@"
+	@$(CC) $(ALL_CFLAGS) -DKP_SOURCE_DIR='"$(CURDIR)"' $< tests/fuzz/run_inputs.c $(LIB_OBJ) -o $@ $(PKG_LIBS)
+
 run: all
 	@mkdir -p out
 	$(BIN) extract fixtures/ebetsu-kpi-r4.calc.pdf -o out/ebetsu-kpi-r4.json
@@ -116,7 +125,7 @@ test: test-deps
 	  SARIF_TOOL=$(abspath $(SARIF_TOOL))
 	@echo "kpipe: all tests passed, plain and under ASan+UBSan"
 
-check-unit: $(BIN) $(UNIT_BIN)
+check-unit: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) sh tests/run.sh $(BUILD)
 
@@ -130,6 +139,47 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/kpipe
 	rm -rf $(DESTDIR)$(PREFIX)/share/kpipe
+
+# libFuzzer (clang, with ASan and UBSan) on each harness for FUZZ_SECONDS,
+# from seed corpora made of the fixtures. A crash is saved under
+# $(BUILD)/fuzz/crashes; copy it to tests/fuzz/regressions/HARNESS/ so that
+# `make test` replays it from then on.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC     := $(LIB_SRC)
+
+fuzz: deps
+	@mkdir -p $(BUILD)/fuzz/crashes
+	@for h in $(FUZZERS); do \
+	  echo "  CLANG $(BUILD)/fuzz/fuzz_$$h"; \
+	  $(FUZZ_CC) $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(FUZZ_FLAGS) -DKP_SOURCE_DIR='"$(CURDIR)"' \
+	    tests/fuzz/fuzz_$$h.c $(FUZZ_SRC) -o $(BUILD)/fuzz/fuzz_$$h $(PKG_LIBS) || exit 2; \
+	done
+	@sh tests/fuzz/corpus.sh $(BUILD)/fuzz/corpus
+	@for h in $(FUZZERS); do \
+	  echo "kpipe: fuzzing $$h for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -rss_limit_mb=4096 -timeout=30 -artifact_prefix=$(BUILD)/fuzz/crashes/$$h- \
+	    $(BUILD)/fuzz/corpus/$$h tests/fuzz/regressions/$$h \
+	    >$(BUILD)/fuzz/$$h.log 2>&1; rc=$$?; \
+	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' $(BUILD)/fuzz/$$h.log | grep -o '[0-9]*$$'); \
+	  echo "kpipe: fuzz_$$h: $${runs:-?} executions, exit $$rc (log: $(BUILD)/fuzz/$$h.log)"; \
+	done
+
+# valgrind over the command on the fixtures: no definite leak, no error.
+memcheck: all
+	@for f in fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r4.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do \
+	  echo "kpipe: valgrind extract $$f"; \
+	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	    --error-exitcode=3 $(BIN) extract $$f -o /dev/null || exit 1; \
+	done
+	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	  --error-exitcode=3 $(BIN) diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null || exit 1
+	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	  --error-exitcode=3 $(BIN) check fixtures/ebetsu-kpi-r4.txt fixtures/bad/no-text.pdf >/dev/null; \
+	  [ $$? -le 2 ] || exit 1
+	@echo "kpipe: memcheck clean"
 
 clean:
 	rm -rf $(BUILD)

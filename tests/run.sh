@@ -27,6 +27,23 @@ for t in "$build"/tests/test_*; do
     fi
 done
 
+# the fuzz harnesses replay their seed corpus and every crash ever found
+corpus=$(mktemp -d)
+sh tests/fuzz/corpus.sh "$corpus"
+for h in figure text rules json pdf; do
+    r="$build/tests/replay_$h"
+    [ -x "$r" ] || continue
+    if "$r" "$corpus/$h" tests/fuzz/regressions/$h >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   replay_$h: $(tail -1 "$log")"
+    else
+        failed=$((failed + 1))
+        echo "FAIL replay_$h:"
+        cat "$log"
+    fi
+done
+rm -rf "$corpus"
+
 sh tests/cli.sh "$build/kpipe" >"$log" 2>&1
 rc=$?
 p=$(grep -c '^ok ' "$log")
