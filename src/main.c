@@ -55,6 +55,7 @@ static const char usage_text[] =
     "      --strict        check: warnings fail too (exit 1)\n"
     "      --password PW   open an encrypted PDF with PW\n"
     "      --max-pages N   refuse a PDF of more than N pages\n"
+    "      --time-limit S  give up on a PDF still unread after S seconds (default 120)\n"
     "      --rules DIR     read the rules from DIR (default: $KPIPE_RULES, the rules/\n"
     "                      folder beside the program, or " KPIPE_RULES_DIR ")\n"
     "  -h, --help          show this help and exit\n"
@@ -209,8 +210,14 @@ enum {
     OPT_FORMAT,
     OPT_STRICT,
     OPT_BOM,
-    OPT_FAIL_ON_REVISION
+    OPT_FAIL_ON_REVISION,
+    OPT_TIME_LIMIT
 };
+
+/* Seconds one PDF may take unless --time-limit says otherwise: a budget
+ * against hostile files in unattended runs, far above what a real plan
+ * needs (a few hundredths of a second a page). */
+#define DEFAULT_TIME_LIMIT 120.0
 
 /* Parses the options of COMMAND; returns -1 when it went on, else an exit
  * code. The command takes from MIN to MAX FILEs (MAX 0: any number). */
@@ -227,12 +234,14 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         {"strict", no_argument, NULL, OPT_STRICT},
         {"bom", no_argument, NULL, OPT_BOM},
         {"fail-on-revision", no_argument, NULL, OPT_FAIL_ON_REVISION},
+        {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
         {"dir", required_argument, NULL, 'd'},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    o->pdf.time_limit = DEFAULT_TIME_LIMIT;
     int c;
     optind = 1;
     opterr = 0;
@@ -245,6 +254,14 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         case OPT_BOM: o->bom = true; break;
         case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
         case 'd': o->out_dir = optarg; break;
+        case OPT_TIME_LIMIT: {
+            char *end;
+            double v = g_ascii_strtod(optarg, &end);
+            if (*end || !(v >= 0) || v > 1e6)
+                return usage_error("--time-limit takes seconds (0: none), not '%s'", optarg);
+            o->pdf.time_limit = v;
+            break;
+        }
         case 'j': {
             char *end;
             long v = strtol(optarg, &end, 10);

@@ -139,7 +139,17 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     }
     kp_layout *layout = layout_new();
     size_t total_glyphs = 0, unreadable = 0;
+    gint64 deadline = options->time_limit > 0
+                          ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
+                          : 0;
     for (int i = 0; i < pages; i++) {
+        if (deadline && g_get_monotonic_time() > deadline) {
+            grid_free(layout_finish(layout));
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
+                         "still unread after the time limit of %g s (--time-limit)",
+                         options->time_limit);
+            goto out;
+        }
         PopplerPage *page = poppler_document_get_page(doc, i);
         if (!page)
             continue;

@@ -174,8 +174,13 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
         kp_match_free(&m);
     }
 
-    if (!rules_search(rules, "figure", "figure", work->str, KP_MATCH_WHOLE, &m)) {
-        check_set(check, KP_FIGURE_MALFORMED, "it is neither a figure nor a no-figure mark");
+    int matched = rule_match(rules, rules_find(rules, "figure", "figure"), work->str, work->len, 0,
+                             KP_MATCH_WHOLE, &m);
+    if (matched != 1) {
+        if (matched < 0) /* PCRE2's match or depth limit: a hostile cell, not a hang */
+            check_set(check, KP_FIGURE_MALFORMED, "the figure rules gave up on it (PCRE2 match limit)");
+        else
+            check_set(check, KP_FIGURE_MALFORMED, "it is neither a figure nor a no-figure mark");
         g_string_free(work, TRUE);
         return q;
     }

@@ -16,6 +16,10 @@ static int line_of(const char *start, const char *at)
 
 char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err)
 {
+    if (len == 0) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "empty file");
+        return NULL;
+    }
     const char *nul = memchr(bytes, '\0', len);
     if (nul) {
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, line_of(bytes, nul), 0,

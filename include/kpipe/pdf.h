@@ -13,6 +13,7 @@
 typedef struct kp_pdf_options {
     const char *password;   /* NULL: none */
     int max_pages;          /* 0: no limit */
+    double time_limit;      /* seconds for one file, checked between pages; 0: none */
 } kp_pdf_options;
 
 /* Sets up poppler's process-wide state. poppler-glib creates it lazily and
