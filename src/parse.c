@@ -378,6 +378,10 @@ static void table_flush_row(parser *p)
             parse_activities(p->rules, cell, row);
             break;
         case COL_KPI: {
+            /* a table with two KPI columns: the later one names the row */
+            g_free(row->kpi_name);
+            row->kpi_name = NULL;
+            row->kpi_inherited = false;
             char *name = cell_unwrap(cell);
             if (*name) {
                 g_free(t->last_kpi);
