@@ -44,19 +44,21 @@ for h in figure text rules json pdf; do
 done
 rm -rf "$corpus"
 
-sh tests/cli.sh "$build/kpipe" >"$log" 2>&1
-rc=$?
-p=$(grep -c '^ok ' "$log")
-f=$(grep -c '^not ok ' "$log")
-[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-passed=$((passed + p))
-failed=$((failed + f))
-if [ "$f" -ne 0 ]; then
-    echo "FAIL cli:"
-    grep -v '^ok ' "$log"
-else
-    echo "ok   cli: $p passed"
-fi
+for script in cli catalogue; do
+    sh "tests/$script.sh" "$build/kpipe" >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^ok ' "$log")
+    f=$(grep -c '^not ok ' "$log")
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then
+        echo "FAIL $script:"
+        grep -v '^ok ' "$log"
+    else
+        echo "ok   $script: $p passed"
+    fi
+done
 
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,138 @@
+#!/bin/sh
+# The catalogue of bad inputs: each one's exact exit code and message, and
+# that an existing output file is left as it was. Documented in the README
+# ("Bad input"). Usage: sh tests/catalogue.sh PATH/TO/kpipe
+kpipe=${1:-build/kpipe}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+bad=0
+
+# entry NAME CODE MESSAGE COMMAND...: exit CODE (never 128 or more), stderr
+# exactly MESSAGE on one line, and out.json (given as -o) untouched.
+entry() {
+    name=$1 code=$2 message=$3
+    shift 3
+    echo "an earlier output" >"$tmp/out.json"
+    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    n=$((n + 1))
+    if [ "$rc" -eq "$code" ] && [ "$rc" -lt 128 ] && [ "$(cat "$tmp/stderr")" = "$message" ] &&
+        [ "$(cat "$tmp/out.json")" = "an earlier output" ]; then
+        echo "ok $n - $name"
+    else
+        bad=$((bad + 1))
+        echo "not ok $n - $name"
+        echo "#   exit $rc, stderr: $(head -c 400 "$tmp/stderr")"
+    fi
+}
+
+: >"$tmp/empty.txt"
+entry "an empty file" 2 "$tmp/empty.txt: error: empty file" \
+    "$kpipe" extract "$tmp/empty.txt" -o "$tmp/out.json"
+
+# compressed stream data from the middle of a PDF: random bytes
+tail -c +20001 fixtures/ebetsu-kpi-r4.calc.pdf | head -c 4096 >"$tmp/random.bin"
+entry "random bytes" 2 "$tmp/random.bin:3: error: binary data (a NUL byte), not a text table" \
+    "$kpipe" extract "$tmp/random.bin" -o "$tmp/out.json"
+
+head -c 30000 fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/truncated.pdf"
+entry "a truncated PDF" 2 "$tmp/truncated.pdf: error: not a readable PDF (PDF document is damaged)" \
+    "$kpipe" extract "$tmp/truncated.pdf" -o "$tmp/out.json"
+
+printf '%%PDF-1.7\n%%\342\343\n1 0 obj << /Type /Catalog >> endobj\ngarbage\n' >"$tmp/junk.pdf"
+entry "a PDF header over junk" 2 "$tmp/junk.pdf: error: not a readable PDF (PDF document is damaged)" \
+    "$kpipe" extract "$tmp/junk.pdf" -o "$tmp/out.json"
+
+entry "an encrypted PDF without --password" 2 \
+    "fixtures/bad/encrypted.pdf: error: encrypted: give its password with --password" \
+    "$kpipe" extract fixtures/bad/encrypted.pdf -o "$tmp/out.json"
+entry "an encrypted PDF with a wrong --password" 2 \
+    "fixtures/bad/encrypted.pdf: error: encrypted, and the password given does not open it" \
+    "$kpipe" extract fixtures/bad/encrypted.pdf --password wrong -o "$tmp/out.json"
+
+entry "an image-only (scanned) PDF" 2 \
+    "fixtures/bad/no-text.pdf: error: no text layer (a scanned image?): OCR is needed before kpipe can read it" \
+    "$kpipe" extract fixtures/bad/no-text.pdf -o "$tmp/out.json"
+
+entry "a PDF with text but no KPI table" 2 \
+    "fixtures/bad/no-table.pdf: error: no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)" \
+    "$kpipe" extract fixtures/bad/no-table.pdf -o "$tmp/out.json"
+
+entry "more pages than --max-pages" 2 \
+    "fixtures/ebetsu-kpi-r4.calc.pdf: error: 6 pages, more than --max-pages 5" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf --max-pages 5 -o "$tmp/out.json"
+
+printf '第2期江別市\n\351\n' >"$tmp/bad-utf8.txt"
+entry "text neither UTF-8 nor Shift_JIS" 2 \
+    "$tmp/bad-utf8.txt:2:1: error: neither UTF-8 nor Shift_JIS text (byte 0xE9)" \
+    "$kpipe" extract "$tmp/bad-utf8.txt" -o "$tmp/out.json"
+
+printf 'line one\nline two\nthree\000four\n' >"$tmp/binary.txt"
+entry "binary text input" 2 "$tmp/binary.txt:3: error: binary data (a NUL byte), not a text table" \
+    "$kpipe" extract "$tmp/binary.txt" -o "$tmp/out.json"
+
+# 10 MB on one line, no table in it: read through, refused, in well under
+# the time a hang would take
+LC_ALL=C awk 'BEGIN { s = "江別市の人口は12万人、"; while (length(t) < 1200000) t = t s; for (i = 0; i < 9; i++) printf "%s", t }' >"$tmp/big.txt"
+start=$(date +%s)
+entry "a 10 MB single-line text" 2 \
+    "$tmp/big.txt: error: no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)" \
+    "$kpipe" extract "$tmp/big.txt" -o "$tmp/out.json"
+n=$((n + 1))
+if [ $(( $(date +%s) - start )) -lt 20 ] && [ "$(wc -c <"$tmp/big.txt")" -ge 10000000 ]; then
+    echo "ok $n - the 10 MB line is read in under 20 s"
+else
+    bad=$((bad + 1))
+    echo "not ok $n - the 10 MB line is read in under 20 s"
+fi
+
+mkdir -p "$tmp/rules"
+cp rules/*.rules "$tmp/rules/"
+printf 'digits  (?:\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?\n' >>"$tmp/rules/figure.rules"
+line=$(wc -l <"$tmp/rules/figure.rules")
+entry "a rule file with a broken pattern" 2 \
+    "$tmp/rules/figure.rules:$line:44: error: missing closing parenthesis (rule 'digits')" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --rules "$tmp/rules" -o "$tmp/out.json"
+
+entry "an unwritable output path" 2 \
+    "/nonexistent/kpipe/out.json: error: cannot write output: No such file or directory" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o /nonexistent/kpipe/out.json
+
+# A figure beyond ±2^53 is a malformed-figure error in the document, which is
+# still written (exit 0 for extract, 1 for check).
+sed 's/\t2\.2億円\t/\t99999999999999999円\t/' fixtures/ebetsu-kpi-r4.txt >"$tmp/huge.txt"
+"$kpipe" extract "$tmp/huge.txt" -o "$tmp/huge.json" 2>"$tmp/stderr"
+rc=$?
+n=$((n + 1))
+if [ $rc -eq 0 ] && [ ! -s "$tmp/stderr" ] &&
+    grep -q '"actuals.2021","goal":1,"line":44,"message":"Goal 1 row 7 actuals.2021「99999999999999999円」is not a figure: the number is beyond ±2^53; correct the cell."' "$tmp/huge.json" &&
+    grep -q '"2021":{"cumulative":false,"note":null,"qualifier":null,"text":"99999999999999999円","unit":null,"value":null}' "$tmp/huge.json"; then
+    echo "ok $n - a figure beyond ±2^53: value null, an error, the document written"
+else
+    bad=$((bad + 1))
+    echo "not ok $n - a figure beyond ±2^53: value null, an error, the document written (exit $rc)"
+fi
+"$kpipe" check "$tmp/huge.txt" >/dev/null
+rc=$?
+n=$((n + 1))
+if [ $rc -eq 1 ]; then echo "ok $n - check exits 1 on it"; else bad=$((bad + 1)); echo "not ok $n - check exits 1 on it (exit $rc)"; fi
+
+# A broken cross-reference table is rebuilt by poppler: the document reads
+# as the intact one does.
+sed 's/^startxref$/startxref/; /^startxref$/{n;s/^[0-9]*$/12345/}' fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/broken-xref.pdf"
+"$kpipe" extract "$tmp/broken-xref.pdf" -o "$tmp/xref.json" 2>"$tmp/stderr"
+rc=$?
+"$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf -o "$tmp/intact.json"
+n=$((n + 1))
+strip() { sed -e 's/"source":{[^}]*}//g' "$1"; }
+if [ $rc -eq 0 ] && ! cmp -s "$tmp/broken-xref.pdf" fixtures/ebetsu-kpi-r4.calc.pdf &&
+    [ "$(strip "$tmp/xref.json")" = "$(strip "$tmp/intact.json")" ]; then
+    echo "ok $n - a PDF with a broken cross-reference table reads as the intact one"
+else
+    bad=$((bad + 1))
+    echo "not ok $n - a PDF with a broken cross-reference table reads as the intact one (exit $rc)"
+fi
+
+echo "# catalogue: $((n - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]
