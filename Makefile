@@ -127,6 +127,7 @@ test: test-deps
 
 check-unit: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) sh tests/run.sh $(BUILD)
 
 install: all
@@ -159,6 +160,7 @@ fuzz: deps
 	@sh tests/fuzz/corpus.sh $(BUILD)/fuzz/corpus
 	@for h in $(FUZZERS); do \
 	  echo "kpipe: fuzzing $$h for $(FUZZ_SECONDS) s"; \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	  $(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -rss_limit_mb=4096 -timeout=30 -artifact_prefix=$(BUILD)/fuzz/crashes/$$h- \
 	    $(BUILD)/fuzz/corpus/$$h tests/fuzz/regressions/$$h \
