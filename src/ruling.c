@@ -44,25 +44,19 @@ static void close_stack(GArray *out, const run_stack *s, bool horizontal, double
     g_array_append_val(out, r);
 }
 
-/* One row (or column) of the mask: extends the open stacks with its runs,
- * closes the stacks it does not continue. */
-static void scan_line(const uint8_t *mask, int len, ptrdiff_t step, int b, int min_len,
-                      GArray *open, GArray *out, bool horizontal, double scale)
+typedef struct {
+    int a0, a1;
+} run;
+
+/* The runs of one row (or column) B: extends the open stacks they continue,
+ * starts new ones, and closes the stacks they do not continue. */
+static void stack_runs(const run *runs, int n, int b, GArray *open, GArray *out, bool horizontal,
+                       double scale)
 {
     for (guint k = 0; k < open->len; k++)
         g_array_index(open, run_stack, k).extended = false;
-    int a = 0;
-    while (a < len) {
-        if (!mask[a * step]) {
-            a++;
-            continue;
-        }
-        int start = a;
-        while (a < len && mask[a * step])
-            a++;
-        int end = a - 1;
-        if (end - start + 1 < min_len)
-            continue;
+    for (int i = 0; i < n; i++) {
+        int start = runs[i].a0, end = runs[i].a1;
         bool joined = false;
         for (guint k = 0; k < open->len && !joined; k++) {
             run_stack *s = &g_array_index(open, run_stack, k);
@@ -94,52 +88,143 @@ static void scan_line(const uint8_t *mask, int len, ptrdiff_t step, int b, int m
     }
 }
 
+typedef struct {
+    int x0, x1, y0, y1;
+} mask_rect;
+
+static gint by_top(gconstpointer a, gconstpointer b)
+{
+    const mask_rect *x = a, *y = b;
+    return (x->y0 > y->y0) - (x->y0 < y->y0);
+}
+
+typedef struct {
+    int x, y0, y1;
+} column_run;
+
+static gint by_column(gconstpointer a, gconstpointer b)
+{
+    const column_run *x = a, *y = b;
+    if (x->x != y->x)
+        return (x->x > y->x) - (x->x < y->x);
+    return (x->y0 > y->y0) - (x->y0 < y->y0);
+}
+
+/* One pass over the pixels, row by row (the cache's order): each row's dark
+ * pixels, glyph masks taken out, give its horizontal runs at once and extend
+ * or end each column's vertical run. */
 GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
                            const GArray *glyphs)
 {
     GArray *out = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
     if (width <= 0 || height <= 0)
         return out;
-    uint8_t *mask = g_malloc((size_t)width * (size_t)height);
-    for (int y = 0; y < height; y++) {
-        const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
-        uint8_t *m = mask + (size_t)y * (size_t)width;
-        for (int x = 0; x < width; x++) {
-            uint32_t p = row[x];
-            unsigned lum = (((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) / 10;
-            m[x] = lum < DARK_LEVEL;
-        }
-    }
     /* A glyph's box follows the font's ascent and descent and may reach over
      * a cell's border; its ink is about an em square around the box centre.
      * Mask the middle of that square, so that most strokes are gone while a
      * border beside the text stays. */
     double em = glyphs_em(glyphs);
+    GArray *masks = g_array_new(FALSE, FALSE, sizeof(mask_rect));
     for (guint i = 0; glyphs && i < glyphs->len; i++) {
         const kp_glyph *g = &g_array_index(glyphs, kp_glyph, i);
         double w = g->x1 - g->x0, cy = (g->y0 + g->y1) / 2;
         if (w <= 0 || g_unichar_isspace(g->c))
             continue; /* poppler puts spaces between cells: they have no ink */
-        int x0 = (int)floor((g->x0 + 0.15 * w) * scale), x1 = (int)ceil((g->x1 - 0.15 * w) * scale);
-        int y0 = (int)floor((cy - 0.4 * em) * scale), y1 = (int)ceil((cy + 0.4 * em) * scale);
-        x0 = CLAMP(x0, 0, width);
-        x1 = CLAMP(x1, 0, width);
-        y0 = CLAMP(y0, 0, height);
-        y1 = CLAMP(y1, 0, height);
-        for (int y = y0; y < y1; y++)
-            memset(mask + (size_t)y * (size_t)width + x0, 0, (size_t)(x1 - x0));
+        mask_rect r = {
+            CLAMP((int)floor((g->x0 + 0.15 * w) * scale), 0, width),
+            CLAMP((int)ceil((g->x1 - 0.15 * w) * scale), 0, width),
+            CLAMP((int)floor((cy - 0.4 * em) * scale), 0, height),
+            CLAMP((int)ceil((cy + 0.4 * em) * scale), 0, height),
+        };
+        if (r.x1 > r.x0 && r.y1 > r.y0)
+            g_array_append_val(masks, r);
     }
+    g_array_sort(masks, by_top);
     int min_h = (int)ceil(MAX(MIN_LENGTH_PT, MIN_HORIZONTAL_EMS * em) * scale);
     int min_v = (int)ceil(MAX(MIN_LENGTH_PT, MIN_VERTICAL_EMS * em) * scale);
-    GArray *open = g_array_new(FALSE, FALSE, sizeof(run_stack));
-    for (int y = 0; y < height; y++)
-        scan_line(mask + (size_t)y * (size_t)width, width, 1, y, min_h, open, out, true, scale);
-    scan_line(mask, 0, 1, height + 1, min_h, open, out, true, scale); /* closes the rest */
-    g_array_set_size(open, 0);
+
+    uint8_t *dark = g_malloc((size_t)width);
+    int *column_start = g_new(int, width);
     for (int x = 0; x < width; x++)
-        scan_line(mask + x, height, width, x, min_v, open, out, false, scale);
-    scan_line(mask, 0, 1, width + 1, min_v, open, out, false, scale);
+        column_start[x] = -1;
+    GArray *active = g_array_new(FALSE, FALSE, sizeof(mask_rect));
+    GArray *open = g_array_new(FALSE, FALSE, sizeof(run_stack));
+    GArray *row_runs = g_array_new(FALSE, FALSE, sizeof(run));
+    GArray *columns = g_array_new(FALSE, FALSE, sizeof(column_run));
+    guint next_mask = 0;
+    for (int y = 0; y <= height; y++) {
+        if (y < height) {
+            const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+            for (int x = 0; x < width; x++) {
+                uint32_t p = row[x];
+                dark[x] = (((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) <
+                          DARK_LEVEL * 10;
+            }
+            while (next_mask < masks->len && g_array_index(masks, mask_rect, next_mask).y0 <= y) {
+                g_array_append_val(active, g_array_index(masks, mask_rect, next_mask));
+                next_mask++;
+            }
+            for (guint k = 0; k < active->len;) {
+                const mask_rect *r = &g_array_index(active, mask_rect, k);
+                if (r->y1 <= y) {
+                    g_array_remove_index_fast(active, k);
+                    continue;
+                }
+                memset(dark + r->x0, 0, (size_t)(r->x1 - r->x0));
+                k++;
+            }
+        } else {
+            memset(dark, 0, (size_t)width); /* past the last row: every run ends */
+        }
+        g_array_set_size(row_runs, 0);
+        int x = 0;
+        while (x < width) {
+            if (!dark[x]) {
+                if (column_start[x] >= 0) {
+                    if (y - column_start[x] >= min_v) {
+                        column_run c = {x, column_start[x], y - 1};
+                        g_array_append_val(columns, c);
+                    }
+                    column_start[x] = -1;
+                }
+                x++;
+                continue;
+            }
+            int start = x;
+            while (x < width && dark[x]) {
+                if (column_start[x] < 0)
+                    column_start[x] = y;
+                x++;
+            }
+            if (x - start >= min_h) {
+                run r = {start, x - 1};
+                g_array_append_val(row_runs, r);
+            }
+        }
+        stack_runs((const run *)row_runs->data, (int)row_runs->len, y, open, out, true, scale);
+    }
+    stack_runs(NULL, 0, height + 2, open, out, true, scale); /* closes the rest */
+    g_array_set_size(open, 0);
+
+    /* the vertical runs, column by column, stacked like the rows' */
+    g_array_sort(columns, by_column);
+    for (guint i = 0; i < columns->len;) {
+        int x = g_array_index(columns, column_run, i).x;
+        g_array_set_size(row_runs, 0);
+        for (; i < columns->len && g_array_index(columns, column_run, i).x == x; i++) {
+            run r = {g_array_index(columns, column_run, i).y0, g_array_index(columns, column_run, i).y1};
+            g_array_append_val(row_runs, r);
+        }
+        stack_runs((const run *)row_runs->data, (int)row_runs->len, x, open, out, false, scale);
+    }
+    stack_runs(NULL, 0, width + 2, open, out, false, scale);
+
     g_array_free(open, TRUE);
-    g_free(mask);
+    g_array_free(row_runs, TRUE);
+    g_array_free(columns, TRUE);
+    g_array_free(active, TRUE);
+    g_array_free(masks, TRUE);
+    g_free(column_start);
+    g_free(dark);
     return out;
 }
