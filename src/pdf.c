@@ -105,17 +105,187 @@ static GArray *page_rulings(PopplerPage *page, double width, double height, cons
     return rulings;
 }
 
+/* Opens the PDF from the bytes already read (no file reads per object).
+ * poppler 22.12 crashes in poppler_document_new_from_bytes when a wrong
+ * password is given, so with a password it opens the file by its URI. */
+static PopplerDocument *pdf_open(const char *file, const char *data, size_t len,
+                                 const char *password, GError **gerr)
+{
+    if (!password) {
+        GBytes *bytes = g_bytes_new_static(data, len);
+        PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, gerr);
+        g_bytes_unref(bytes); /* the document keeps its own reference */
+        return doc;
+    }
+    char *abs = g_canonicalize_filename(file, NULL);
+    char *uri = g_filename_to_uri(abs, NULL, gerr);
+    PopplerDocument *doc = uri ? poppler_document_new_from_file(uri, password, gerr) : NULL;
+    g_free(uri);
+    g_free(abs);
+    return doc;
+}
+
+/* ---- reading pages, on several threads where allowed -------------------- */
+
+typedef struct {
+    kp_page page;
+    size_t unreadable;
+    bool ready;
+} read_page;
+
+static void read_page_clear(read_page *rp)
+{
+    if (rp->page.glyphs)
+        g_array_free(rp->page.glyphs, TRUE);
+    if (rp->page.rulings)
+        g_array_free(rp->page.rulings, TRUE);
+    memset(rp, 0, sizeof *rp);
+}
+
+/* Reads page I of DOC: its glyphs and, where it has text, its rulings. */
+static void read_one(PopplerDocument *doc, int i, read_page *rp)
+{
+    rp->page.number = i + 1;
+    PopplerPage *page = poppler_document_get_page(doc, i);
+    if (!page) {
+        rp->page.glyphs = g_array_new(FALSE, FALSE, sizeof(kp_glyph));
+        rp->page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+        return;
+    }
+    poppler_page_get_size(page, &rp->page.width, &rp->page.height);
+    rp->page.glyphs = page_glyphs(page, &rp->unreadable);
+    /* a page without text has no table to read: do not render it */
+    rp->page.rulings = rp->page.glyphs->len
+                           ? page_rulings(page, rp->page.width, rp->page.height, rp->page.glyphs)
+                           : g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+    g_object_unref(page);
+}
+
+/* Pages are read ahead by worker threads, each with a PopplerDocument of its
+ * own (poppler documents are not shared between threads), page I by worker
+ * I mod N, and handed to the layout in order. A worker stays at most WINDOW
+ * pages ahead, so memory stays flat however long the document. */
+#define READ_AHEAD_PER_THREAD 2
+
+typedef struct {
+    PopplerDocument *doc;     /* the caller's: used when there is one thread */
+    const char *file, *data;
+    size_t len;
+    const kp_pdf_options *options;
+    int pages, threads, window;
+    read_page *slots;         /* one per page */
+    GThread **workers;
+    GMutex lock;
+    GCond changed;
+    int consumed;             /* pages handed to the layout */
+    bool stop;
+    int next;                 /* sequential reading: the next page */
+} page_reader;
+
+typedef struct {
+    page_reader *r;
+    int index;
+} worker_arg;
+
+static gpointer reader_worker(gpointer p)
+{
+    worker_arg *w = p;
+    page_reader *r = w->r;
+    GError *gerr = NULL;
+    PopplerDocument *doc = pdf_open(r->file, r->data, r->len, r->options->password, &gerr);
+    if (gerr)
+        g_error_free(gerr);
+    for (int i = w->index; i < r->pages; i += r->threads) {
+        g_mutex_lock(&r->lock);
+        while (!r->stop && i - r->consumed >= r->window)
+            g_cond_wait(&r->changed, &r->lock);
+        bool stop = r->stop;
+        g_mutex_unlock(&r->lock);
+        if (stop)
+            break;
+        read_page rp = {0};
+        if (doc) {
+            read_one(doc, i, &rp);
+        } else { /* it opened once: it opens again; should it not, the page is empty */
+            rp.page.number = i + 1;
+            rp.page.glyphs = g_array_new(FALSE, FALSE, sizeof(kp_glyph));
+            rp.page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+        }
+        g_mutex_lock(&r->lock);
+        r->slots[i] = rp;
+        r->slots[i].ready = true;
+        g_cond_broadcast(&r->changed);
+        g_mutex_unlock(&r->lock);
+    }
+    if (doc)
+        g_object_unref(doc);
+    g_free(w);
+    return NULL;
+}
+
+static void reader_start(page_reader *r, PopplerDocument *doc, const char *file, const char *data,
+                         size_t len, const kp_pdf_options *options, int pages)
+{
+    memset(r, 0, sizeof *r);
+    r->doc = doc;
+    r->file = file;
+    r->data = data;
+    r->len = len;
+    r->options = options;
+    r->pages = pages;
+    r->threads = CLAMP(options->threads, 1, MIN(pages, 16));
+    r->window = READ_AHEAD_PER_THREAD * r->threads;
+    r->slots = g_new0(read_page, pages);
+    g_mutex_init(&r->lock);
+    g_cond_init(&r->changed);
+    if (r->threads > 1) {
+        r->workers = g_new0(GThread *, r->threads);
+        for (int k = 0; k < r->threads; k++) {
+            worker_arg *w = g_new(worker_arg, 1);
+            w->r = r;
+            w->index = k;
+            r->workers[k] = g_thread_new("kpipe-page", reader_worker, w);
+        }
+    }
+}
+
+/* Page I, read; the caller clears it once laid out. */
+static read_page *reader_take(page_reader *r, int i)
+{
+    if (r->threads == 1) {
+        read_one(r->doc, i, &r->slots[i]);
+        return &r->slots[i];
+    }
+    g_mutex_lock(&r->lock);
+    while (!r->slots[i].ready)
+        g_cond_wait(&r->changed, &r->lock);
+    r->consumed = i + 1;
+    g_cond_broadcast(&r->changed);
+    g_mutex_unlock(&r->lock);
+    return &r->slots[i];
+}
+
+static void reader_stop(page_reader *r)
+{
+    g_mutex_lock(&r->lock);
+    r->stop = true;
+    g_cond_broadcast(&r->changed);
+    g_mutex_unlock(&r->lock);
+    for (int k = 0; r->workers && k < r->threads; k++)
+        g_thread_join(r->workers[k]);
+    for (int i = 0; i < r->pages; i++)
+        read_page_clear(&r->slots[i]);
+    g_free(r->slots);
+    g_free(r->workers);
+    g_mutex_clear(&r->lock);
+    g_cond_clear(&r->changed);
+}
+
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
                   kp_source *source, kp_error *err)
 {
     GError *gerr = NULL;
-    /* poppler 22.12 crashes in poppler_document_new_from_bytes when a wrong
-     * password is given: open the file by its URI instead. */
-    char *abs = g_canonicalize_filename(file, NULL);
-    char *uri = g_filename_to_uri(abs, NULL, &gerr);
-    PopplerDocument *doc = uri ? poppler_document_new_from_file(uri, options->password, &gerr) : NULL;
-    g_free(uri);
-    g_free(abs);
+    PopplerDocument *doc = pdf_open(file, data, len, options->password, &gerr);
     kp_grid *grid = NULL;
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
@@ -142,30 +312,24 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     gint64 deadline = options->time_limit > 0
                           ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
                           : 0;
+    page_reader reader;
+    reader_start(&reader, doc, file, data, len, options, pages);
     for (int i = 0; i < pages; i++) {
         if (deadline && g_get_monotonic_time() > deadline) {
+            reader_stop(&reader);
             grid_free(layout_finish(layout));
             kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
                          "still unread after the time limit of %g s (--time-limit)",
                          options->time_limit);
             goto out;
         }
-        PopplerPage *page = poppler_document_get_page(doc, i);
-        if (!page)
-            continue;
-        kp_page p = {0};
-        p.number = i + 1;
-        poppler_page_get_size(page, &p.width, &p.height);
-        p.glyphs = page_glyphs(page, &unreadable);
-        total_glyphs += p.glyphs->len;
-        /* a page without text has no table to read: do not render it */
-        p.rulings = p.glyphs->len ? page_rulings(page, p.width, p.height, p.glyphs)
-                                  : g_array_new(FALSE, FALSE, sizeof(kp_ruling));
-        layout_add_page(layout, &p);
-        g_array_free(p.glyphs, TRUE);
-        g_array_free(p.rulings, TRUE);
-        g_object_unref(page);
+        read_page *rp = reader_take(&reader, i);
+        total_glyphs += rp->page.glyphs->len;
+        unreadable += rp->unreadable;
+        layout_add_page(layout, &rp->page);
+        read_page_clear(rp);
     }
+    reader_stop(&reader);
     grid = layout_finish(layout);
     if (unreadable > 0 && unreadable * 3 > total_glyphs + unreadable) {
         grid_free(grid);
