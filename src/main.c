@@ -47,7 +47,8 @@ static const char usage_text[] =
     "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
     "      --pretty        indent the JSON for people (same keys, same order)\n"
     "  -d, --dir DIR       extract: the folder for one output per input\n"
-    "  -j, --jobs N        extract: read N files at a time (default: the cores)\n"
+    "  -j, --jobs N        threads: N files at a time in a batch, N pages at a time\n"
+    "                      of one PDF (default: the number of cores)\n"
     "      --format F      extract: json (default) or csv; check: text (default),\n"
     "                      json, github or sarif; diff: text (default) or json\n"
     "      --bom           extract --format csv: begin with a UTF-8 byte-order mark\n"
@@ -242,6 +243,7 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
     };
     memset(o, 0, sizeof *o);
     o->pdf.time_limit = DEFAULT_TIME_LIMIT;
+    o->pdf.threads = (int)g_get_num_processors(); /* one file: its pages side by side */
     int c;
     optind = 1;
     opterr = 0;
@@ -268,6 +270,7 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
             if (*end || v <= 0 || v > 256)
                 return usage_error("-j takes a number of files to read at a time, not '%s'", optarg);
             o->jobs = (int)v;
+            o->pdf.threads = (int)v; /* one file: its pages N at a time */
             break;
         }
         case OPT_RULES: o->rules_dir = optarg; break;
@@ -366,7 +369,11 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
         fprintf(stderr, "%s: error: cannot make the output folder: %s\n", dir, g_strerror(errno));
         return KP_EXIT_UNUSABLE;
     }
-    batch b = {o, rules, csv, g_new0(batch_item, n), {0}, {0}, 0};
+    /* -j N threads in all: N files at a time, each read on one thread */
+    int jobs = o->jobs ? o->jobs : (int)g_get_num_processors();
+    read_options per_file = *o;
+    per_file.pdf.threads = 1;
+    batch b = {&per_file, rules, csv, g_new0(batch_item, n), {0}, {0}, 0};
     g_mutex_init(&b.lock);
     g_cond_init(&b.finished);
     GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
@@ -390,8 +397,6 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
     }
     g_hash_table_destroy(names);
     if (status == KP_EXIT_OK) {
-        int jobs = o->jobs ? o->jobs : (int)g_get_num_processors();
-        pdf_init(); /* before the threads: poppler sets up its globals unlocked */
         GThreadPool *pool = g_thread_pool_new(batch_work, &b, MIN(jobs, n), TRUE, NULL);
         for (int i = 0; i < n; i++)
             g_thread_pool_push(pool, &b.items[i], NULL);
@@ -635,6 +640,7 @@ static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *me
 int main(int argc, char **argv)
 {
     g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
+    pdf_init(); /* before any thread: poppler sets up its globals unlocked */
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *cmd = argv[1];
