@@ -33,7 +33,7 @@ FUZZERS  := figure text rules json pdf
 REPLAY_BIN := $(FUZZERS:%=$(BUILD)/tests/replay_%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures fuzz memcheck
+.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures fuzz memcheck bench
 
 all: deps
 	@$(MAKE) --no-print-directory $(BIN)
@@ -168,6 +168,16 @@ fuzz: deps
 	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' $(BUILD)/fuzz/$$h.log | grep -o '[0-9]*$$'); \
 	  echo "kpipe: fuzz_$$h: $${runs:-?} executions, exit $$rc (log: $(BUILD)/fuzz/$$h.log)"; \
 	done
+
+# Speed and memory against poppler's pdftotext (tests/bench.sh; README
+# "Performance"). Not a test: it reports what it measures.
+bench: all
+	@command -v qpdf >/dev/null && command -v pdftotext >/dev/null && [ -x /usr/bin/time ] && \
+	  command -v bc >/dev/null || { echo "kpipe: installing qpdf poppler-utils time bc"; \
+	  $(call install_apt,qpdf poppler-utils time bc); }
+	@sh tests/bench.sh $(BUILD) $(BENCH_RUNS)
+
+BENCH_RUNS ?= 7
 
 # valgrind over the command on the fixtures: no definite leak, no error.
 # (PCRE2's JIT code is opaque to valgrind: it runs without JIT here.)

@@ -1,0 +1,71 @@
+#!/bin/sh
+# make bench: kpipe against poppler's own pdftotext on the same corpus.
+#   - a corpus of 100+ pages joined (qpdf) from the fixture PDFs, and one of 10;
+#   - wall time of `kpipe extract` and `kpipe text` against `pdftotext -layout`,
+#     runs alternating in one session, ratio of medians;
+#   - peak RSS (/usr/bin/time -f %M) at 10 and at 100+ pages;
+#   - a batch of files with -j 1 against -j 2.
+# Usage: sh tests/bench.sh BUILD_DIR [RUNS]
+set -eu
+build=${1:-build}
+runs=${2:-7}
+kpipe=$build/kpipe
+dir=$build/bench
+rm -rf "$dir"
+mkdir -p "$dir/batch"
+
+set -- fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
+       fixtures/ebetsu-kpi-r5.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf \
+       fixtures/hokushin-kpi-h30.chromium.pdf
+qpdf --empty --pages "$@" "$@" "$@" "$@" "$@" -- "$dir/corpus.pdf"
+qpdf --empty --pages "$dir/corpus.pdf" 1-10 -- "$dir/corpus10.pdf"
+pages=$(pdfinfo "$dir/corpus.pdf" | awk '/^Pages:/ { print $2 }')
+i=0
+for copy in 1 2 3 4; do
+    for f in "$@"; do
+        i=$((i + 1))
+        cp "$f" "$dir/batch/file$i.pdf"
+    done
+done
+
+now() { date +%s.%N; }
+# seconds COMMAND...: the wall time of one run
+seconds() {
+    t0=$(now)
+    "$@" >/dev/null 2>&1
+    t1=$(now)
+    echo "$t1 - $t0" | bc -l
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+echo "kpipe bench: corpus of $pages pages ($dir/corpus.pdf), $runs runs each, alternating"
+: >"$dir/poppler" ; : >"$dir/extract" ; : >"$dir/text"
+for r in $(seq "$runs"); do
+    seconds pdftotext -layout "$dir/corpus.pdf" "$dir/out.txt" >>"$dir/poppler"
+    seconds "$kpipe" extract "$dir/corpus.pdf" -o "$dir/out.json" >>"$dir/extract"
+    seconds "$kpipe" text "$dir/corpus.pdf" -o "$dir/out.tables.txt" >>"$dir/text"
+done
+p=$(median <"$dir/poppler")
+e=$(median <"$dir/extract")
+t=$(median <"$dir/text")
+echo "  pdftotext -layout  median $p s"
+echo "  kpipe extract      median $e s   ratio $(ratio "$e" "$p")  (goal: at most 2)"
+echo "  kpipe text         median $t s   ratio $(ratio "$t" "$p")"
+
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+for cmd in extract text; do
+    r10=$(rss "$kpipe" "$cmd" "$dir/corpus10.pdf" -o "$dir/rss.out")
+    rbig=$(rss "$kpipe" "$cmd" "$dir/corpus.pdf" -o "$dir/rss.out")
+    echo "  kpipe $cmd peak RSS: $r10 KB at 10 pages, $rbig KB at $pages pages, ratio $(ratio "$rbig" "$r10")  (goal: at most 1.5)"
+done
+
+files=$(ls "$dir/batch" | wc -l)
+: >"$dir/j1" ; : >"$dir/j2"
+for r in 1 2 3; do
+    seconds "$kpipe" extract "$dir"/batch/*.pdf -d "$dir/out1" -j 1 >>"$dir/j1"
+    seconds "$kpipe" extract "$dir"/batch/*.pdf -d "$dir/out2" -j 2 >>"$dir/j2"
+done
+j1=$(median <"$dir/j1")
+j2=$(median <"$dir/j2")
+echo "  batch of $files PDFs: -j 1 median $j1 s, -j 2 median $j2 s, speed-up $(ratio "$j1" "$j2")  (goal: at least 1.7 on 2 cores)"
