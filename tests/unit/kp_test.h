@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "kpipe/error.h"
+#include "kpipe/parse.h"
 #include "kpipe/rules.h"
+#include "kpipe/text.h"
 
 /* A path inside the source tree. Newly allocated. */
 static inline char *kp_test_path(const char *rel)
@@ -31,6 +33,41 @@ static inline kp_rules *kp_test_rules(void)
     g_free(dir);
     kp_error_clear(&err);
     return rules;
+}
+
+/* The rules a test group shares: loaded by rules_setup, freed by
+ * rules_teardown (cmocka group fixtures). */
+__attribute__((unused)) static kp_rules *rules;
+
+__attribute__((unused)) static int rules_setup(void **state)
+{
+    (void)state;
+    rules = kp_test_rules();
+    return 0;
+}
+
+__attribute__((unused)) static int rules_teardown(void **state)
+{
+    (void)state;
+    rules_free(rules);
+    return 0;
+}
+
+/* A fixture's text, parsed (not checked); the test fails when it does not. */
+__attribute__((unused)) static kp_document *kp_test_document(const char *fixture)
+{
+    char *path = kp_test_path(fixture);
+    kp_source src = {0};
+    kp_error err = KP_ERROR_INIT;
+    kp_grid *grid = text_load(path, &src, &err);
+    if (!grid)
+        fail_msg("%s: %s", fixture, err.message);
+    kp_document *doc = parse_document(grid, rules, &src, path, &err);
+    if (!doc)
+        fail_msg("%s: %s", fixture, err.message);
+    grid_free(grid);
+    g_free(path);
+    return doc;
 }
 
 #endif

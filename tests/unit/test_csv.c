@@ -5,22 +5,6 @@
 #include "kpipe/parse.h"
 #include "kpipe/text.h"
 
-static kp_rules *rules;
-
-static int setup(void **state)
-{
-    (void)state;
-    rules = kp_test_rules();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rules_free(rules);
-    return 0;
-}
-
 /* A strict RFC 4180 reader: records end in CRLF, quoted fields double their
  * quotes. Returns the records (GPtrArray of GPtrArray of char *), or NULL
  * when the text breaks the format. */
@@ -74,22 +58,10 @@ static GPtrArray *rfc4180_read(const char *s)
     return records;
 }
 
-static kp_document *load(const char *fixture)
-{
-    char *path = kp_test_path(fixture);
-    kp_source src = {0};
-    kp_error err = KP_ERROR_INIT;
-    kp_grid *grid = text_load(path, &src, &err);
-    kp_document *doc = parse_document(grid, rules, &src, path, &err);
-    grid_free(grid);
-    g_free(path);
-    return doc;
-}
-
 static void test_seed_csv(void **state)
 {
     (void)state;
-    kp_document *doc = load("fixtures/ebetsu-kpi-r4.txt");
+    kp_document *doc = kp_test_document("fixtures/ebetsu-kpi-r4.txt");
     char *csv = document_to_csv(doc, false);
     assert_true(g_utf8_validate(csv, -1, NULL));
     GPtrArray *records = rfc4180_read(csv);
@@ -168,5 +140,5 @@ int main(void)
         cmocka_unit_test(test_seed_csv),
         cmocka_unit_test(test_quoting),
     };
-    return cmocka_run_group_tests_name("csv", tests, setup, teardown);
+    return cmocka_run_group_tests_name("csv", tests, rules_setup, rules_teardown);
 }

@@ -10,22 +10,6 @@
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
 
-static kp_rules *rules;
-
-static int setup(void **state)
-{
-    (void)state;
-    rules = kp_test_rules();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rules_free(rules);
-    return 0;
-}
-
 static kp_document *doc_from_text(const char *text)
 {
     kp_grid *grid = text_to_grid(text);
@@ -185,5 +169,5 @@ int main(void)
         cmocka_unit_test(test_rename_and_renumber),
         cmocka_unit_test(test_kpi_json_read_back),
     };
-    return cmocka_run_group_tests_name("diff", tests, setup, teardown);
+    return cmocka_run_group_tests_name("diff", tests, rules_setup, rules_teardown);
 }

@@ -8,38 +8,6 @@
 #include "kpipe/parse.h"
 #include "kpipe/text.h"
 
-static kp_rules *rules;
-
-static int setup(void **state)
-{
-    (void)state;
-    rules = kp_test_rules();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rules_free(rules);
-    return 0;
-}
-
-static kp_document *load(const char *fixture)
-{
-    char *path = kp_test_path(fixture);
-    kp_source src = {0};
-    kp_error err = KP_ERROR_INIT;
-    kp_grid *grid = text_load(path, &src, &err);
-    if (!grid)
-        fail_msg("%s: %s", fixture, err.message);
-    kp_document *doc = parse_document(grid, rules, &src, path, &err);
-    if (!doc)
-        fail_msg("%s: %s", fixture, err.message);
-    grid_free(grid);
-    g_free(path);
-    return doc;
-}
-
 static kp_row *row_of(kp_document *doc, int goal, int number)
 {
     kp_goal *g = document_goal(doc, goal, false);
@@ -76,7 +44,7 @@ static void assert_value(const kp_quantity *q, const char *value, const char *un
 static void test_seed_structure(void **state)
 {
     (void)state;
-    kp_document *doc = load("fixtures/ebetsu-kpi-r4.txt");
+    kp_document *doc = kp_test_document("fixtures/ebetsu-kpi-r4.txt");
     assert_string_equal(doc->title, "第2期江別市まち・ひと・しごと創生総合戦略");
     assert_string_equal(doc->municipality, "江別市");
     assert_true(doc->has_period);
@@ -117,7 +85,7 @@ static void test_seed_structure(void **state)
 static void test_seed_figures(void **state)
 {
     (void)state;
-    kp_document *doc = load("fixtures/ebetsu-kpi-r4.txt");
+    kp_document *doc = kp_test_document("fixtures/ebetsu-kpi-r4.txt");
     kp_row *r;
 
     r = row_of(doc, 1, 3);
@@ -208,7 +176,7 @@ static void test_seed_figures(void **state)
 static void test_other_city_heisei(void **state)
 {
     (void)state;
-    kp_document *doc = load("fixtures/hokushin-kpi-h30.txt");
+    kp_document *doc = kp_test_document("fixtures/hokushin-kpi-h30.txt");
     assert_string_equal(doc->municipality, "北辰市");
     assert_int_equal(doc->first_fy, 2015);
     assert_int_equal(doc->last_fy, 2019);
@@ -275,8 +243,8 @@ static void test_other_city_heisei(void **state)
 static void test_shift_jis_same_document(void **state)
 {
     (void)state;
-    kp_document *a = load("fixtures/ebetsu-kpi-r4.txt");
-    kp_document *b = load("fixtures/ebetsu-kpi-r4.sjis.txt");
+    kp_document *a = kp_test_document("fixtures/ebetsu-kpi-r4.txt");
+    kp_document *b = kp_test_document("fixtures/ebetsu-kpi-r4.sjis.txt");
     json_t *ja = document_to_json(a), *jb = document_to_json(b);
     assert_true(json_equal(json_object_get(ja, "goals"), json_object_get(jb, "goals")));
     assert_true(json_equal(json_object_get(ja, "document"), json_object_get(jb, "document")));
@@ -415,5 +383,5 @@ int main(void)
         cmocka_unit_test(test_no_table),
         cmocka_unit_test(test_malformed_cell_diagnostic),
     };
-    return cmocka_run_group_tests_name("parse", tests, setup, teardown);
+    return cmocka_run_group_tests_name("parse", tests, rules_setup, rules_teardown);
 }

@@ -11,22 +11,6 @@
 #include "kpipe/pdf.h"
 #include "kpipe/text.h"
 
-static kp_rules *rules;
-
-static int setup(void **state)
-{
-    (void)state;
-    rules = kp_test_rules();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rules_free(rules);
-    return 0;
-}
-
 /* Reads FIXTURE (PDF or text); NULL with ERR set. */
 static kp_grid *grid_of(const char *fixture, const char *password, kp_source *src, kp_error *err)
 {
@@ -271,5 +255,5 @@ int main(void)
         cmocka_unit_test(test_unusable_pdfs),
         cmocka_unit_test(test_damaged_and_too_long),
     };
-    return cmocka_run_group_tests_name("pdf", tests, setup, teardown);
+    return cmocka_run_group_tests_name("pdf", tests, rules_setup, rules_teardown);
 }

@@ -3,22 +3,6 @@
 
 #include "kpipe/quantity.h"
 
-static kp_rules *rules;
-
-static int setup(void **state)
-{
-    (void)state;
-    rules = kp_test_rules();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rules_free(rules);
-    return 0;
-}
-
 typedef struct {
     const char *cell;
     const char *value;      /* decimal text, NULL for a null value */
@@ -233,5 +217,5 @@ int main(void)
         cmocka_unit_test(test_decimals),
         cmocka_unit_test(test_rules_check),
     };
-    return cmocka_run_group_tests_name("quantity", tests, setup, teardown);
+    return cmocka_run_group_tests_name("quantity", tests, rules_setup, rules_teardown);
 }

@@ -35,8 +35,8 @@ static kp_error load_error(const char *const *files, char **dir_out)
 {
     char *dir = rules_dir_with(files);
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = rules_load(dir, &err);
-    assert_null(rules);
+    kp_rules *loaded = rules_load(dir, &err);
+    assert_null(loaded);
     assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
     *dir_out = dir;
     return err;
@@ -45,14 +45,14 @@ static kp_error load_error(const char *const *files, char **dir_out)
 static void test_project_rules_load(void **state)
 {
     (void)state;
-    kp_rules *rules = kp_test_rules();
-    const kp_rule *goal = rules_find(rules, "structure", "goal");
+    kp_rules *loaded = kp_test_rules();
+    const kp_rule *goal = rules_find(loaded, "structure", "goal");
     assert_non_null(goal);
     assert_true(g_str_has_suffix(goal->file, "structure.rules"));
     size_t n;
-    rules_set(rules, "scale", &n);
+    rules_set(loaded, "scale", &n);
     assert_int_equal(n, 5);
-    rules_free(rules);
+    rules_free(loaded);
 }
 
 static void test_broken_pattern_position(void **state)
@@ -139,19 +139,19 @@ static void test_references_and_sets(void **state)
                            "人 人\n社 社\n", NULL};
     char *dir = rules_dir_with(files);
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = rules_load(dir, &err);
-    assert_non_null(rules);
-    assert_non_null(rules_search(rules, "num", "fig", "12社", KP_MATCH_WHOLE, NULL));
-    assert_null(rules_search(rules, "num", "fig", "12件", KP_MATCH_WHOLE, NULL));
+    kp_rules *loaded = rules_load(dir, &err);
+    assert_non_null(loaded);
+    assert_non_null(rules_search(loaded, "num", "fig", "12社", KP_MATCH_WHOLE, NULL));
+    assert_null(rules_search(loaded, "num", "fig", "12件", KP_MATCH_WHOLE, NULL));
     kp_match m;
-    const kp_rule *u = rules_search(rules, "unit", NULL, "社", KP_MATCH_WHOLE, &m);
+    const kp_rule *u = rules_search(loaded, "unit", NULL, "社", KP_MATCH_WHOLE, &m);
     assert_non_null(u);
     assert_string_equal(u->name, "社");
     char *whole = kp_match_dup(&m, 0);
     assert_string_equal(whole, "社");
     g_free(whole);
     kp_match_free(&m);
-    rules_free(rules);
+    rules_free(loaded);
     remove_dir(dir);
 }
 

@@ -8,22 +8,6 @@
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
 
-static kp_rules *rules;
-
-static int setup(void **state)
-{
-    (void)state;
-    rules = kp_test_rules();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rules_free(rules);
-    return 0;
-}
-
 /* The smallest clean document: one goal, one measure, two rows. */
 static const char base[] =
     "第1期試験市まち・ひと・しごと創生総合戦略\n"
@@ -307,5 +291,5 @@ int main(void)
         cmocka_unit_test(test_seed_assessment),
         cmocka_unit_test(test_check_table),
     };
-    return cmocka_run_group_tests_name("validate", tests, setup, teardown);
+    return cmocka_run_group_tests_name("validate", tests, rules_setup, rules_teardown);
 }
