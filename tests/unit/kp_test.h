@@ -53,6 +53,19 @@ __attribute__((unused)) static int rules_teardown(void **state)
     return 0;
 }
 
+/* TEXT (in the seed's layout), parsed (not checked). */
+__attribute__((unused)) static kp_document *kp_test_document_from_text(const char *text)
+{
+    kp_grid *grid = text_to_grid(text);
+    kp_source src = {0};
+    kp_error err = KP_ERROR_INIT;
+    kp_document *doc = parse_document(grid, rules, &src, "t.txt", &err);
+    if (!doc)
+        fail_msg("%s", err.message);
+    grid_free(grid);
+    return doc;
+}
+
 /* A fixture's text, parsed (not checked); the test fails when it does not. */
 __attribute__((unused)) static kp_document *kp_test_document(const char *fixture)
 {

@@ -10,18 +10,6 @@
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
 
-static kp_document *doc_from_text(const char *text)
-{
-    kp_grid *grid = text_to_grid(text);
-    kp_source src = {0};
-    kp_error err = KP_ERROR_INIT;
-    kp_document *doc = parse_document(grid, rules, &src, "t.txt", &err);
-    if (!doc)
-        fail_msg("%s", err.message);
-    grid_free(grid);
-    return doc;
-}
-
 static char *fixture_text(const char *name)
 {
     char *path = kp_test_path(name);
@@ -43,7 +31,7 @@ static void test_next_edition(void **state)
 {
     (void)state;
     char *a = fixture_text("fixtures/ebetsu-kpi-r4.txt"), *b = fixture_text("fixtures/ebetsu-kpi-r5.txt");
-    kp_document *old = doc_from_text(a), *new_ = doc_from_text(b);
+    kp_document *old = kp_test_document_from_text(a), *new_ = kp_test_document_from_text(b);
     kp_diff *d = diff_documents(old, new_);
     assert_int_equal(d->changes->len, 19);
     assert_int_equal(diff_count(d, KP_CHANGE_REVISED), 2);
@@ -94,7 +82,7 @@ static void test_rename_and_renumber(void **state)
                         "2\t① 移住・定住の促進\t移住支援事業");
     char *b2 = replaced(b1, "2\t① 移住・定住の促進\t移住相談窓口事業", "3\t① 移住・定住の促進\t移住相談窓口事業");
     char *b = replaced(b2, "\t特定健診受診率\t", "\t特定健康診査受診率\t");
-    kp_document *old = doc_from_text(a), *new_ = doc_from_text(b);
+    kp_document *old = kp_test_document_from_text(a), *new_ = kp_test_document_from_text(b);
     kp_diff *d = diff_documents(old, new_);
     assert_int_equal(diff_count(d, KP_CHANGE_ROW_REMOVED), 0);
     assert_int_equal(diff_count(d, KP_CHANGE_ROW_ADDED), 1);
@@ -130,7 +118,7 @@ static void test_kpi_json_read_back(void **state)
 {
     (void)state;
     char *a = fixture_text("fixtures/ebetsu-kpi-r4.txt");
-    kp_document *doc = doc_from_text(a);
+    kp_document *doc = kp_test_document_from_text(a);
     validate_document(doc);
     json_t *j = document_to_json(doc);
     char *text = json_write(j, false);

@@ -33,13 +33,7 @@ static char *variant(const char *from, const char *to)
 
 static kp_document *checked(const char *text)
 {
-    kp_grid *grid = text_to_grid(text);
-    kp_source src = {0};
-    kp_error err = KP_ERROR_INIT;
-    kp_document *doc = parse_document(grid, rules, &src, "t.txt", &err);
-    if (!doc)
-        fail_msg("%s", err.message);
-    grid_free(grid);
+    kp_document *doc = kp_test_document_from_text(text);
     validate_document(doc);
     return doc;
 }
