@@ -100,24 +100,24 @@ static void write_string(GString *out, const char *s, size_t len)
 
 int jcs_key_compare(const char *a, const char *b)
 {
-    /* Equal up to the first difference in code points; there the UTF-16
-     * units decide: a supplementary character (surrogates D800–DFFF) sorts
-     * before U+E000–FFFF although its code point is larger. */
-    while (*a && *b) {
-        gunichar x = g_utf8_get_char(a), y = g_utf8_get_char(b);
-        if (x != y) {
-            gunichar ux = x > 0xFFFF ? 0xD800 + ((x - 0x10000) >> 10) : x;
-            gunichar uy = y > 0xFFFF ? 0xD800 + ((y - 0x10000) >> 10) : y;
-            if (ux != uy)
-                return ux < uy ? -1 : 1;
-            /* same high surrogate: the low ones decide */
-            gunichar lx = 0xDC00 + ((x - 0x10000) & 0x3FF), ly = 0xDC00 + ((y - 0x10000) & 0x3FF);
-            return lx < ly ? -1 : 1;
-        }
-        a = g_utf8_next_char(a);
-        b = g_utf8_next_char(b);
-    }
-    return (*a != 0) - (*b != 0);
+    /* UTF-8 bytes sort as code points, and code points as UTF-16 units except
+     * where a supplementary character (4 bytes in UTF-8, surrogates D800–DFFF
+     * in UTF-16) meets one of U+E000–FFFF: only there is more work needed. */
+    size_t i = 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    if (a[i] == b[i])
+        return 0;
+    while (i > 0 && ((unsigned char)a[i] & 0xC0) == 0x80)
+        i--; /* back to the first byte of the character that differs */
+    gunichar x = a[i] ? g_utf8_get_char(a + i) : 0, y = b[i] ? g_utf8_get_char(b + i) : 0;
+    gunichar ux = x > 0xFFFF ? 0xD800 + ((x - 0x10000) >> 10) : x;
+    gunichar uy = y > 0xFFFF ? 0xD800 + ((y - 0x10000) >> 10) : y;
+    if (ux != uy)
+        return ux < uy ? -1 : 1;
+    /* the same high surrogate: the low ones decide */
+    gunichar lx = 0xDC00 + ((x - 0x10000) & 0x3FF), ly = 0xDC00 + ((y - 0x10000) & 0x3FF);
+    return lx < ly ? -1 : (lx > ly);
 }
 
 static int key_sort(const void *a, const void *b)

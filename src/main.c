@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kpipe/csv.h"
@@ -47,8 +48,7 @@ static const char usage_text[] =
     "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
     "      --pretty        indent the JSON for people (same keys, same order)\n"
     "  -d, --dir DIR       extract: the folder for one output per input\n"
-    "  -j, --jobs N        threads: N files at a time in a batch, N pages at a time\n"
-    "                      of one PDF (default: the number of cores)\n"
+    "  -j, --jobs N        extract: N files at a time (default: the number of cores)\n"
     "      --format F      extract: json (default) or csv; check: text (default),\n"
     "                      json, github or sarif; diff: text (default) or json\n"
     "      --bom           extract --format csv: begin with a UTF-8 byte-order mark\n"
@@ -243,7 +243,6 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
     };
     memset(o, 0, sizeof *o);
     o->pdf.time_limit = DEFAULT_TIME_LIMIT;
-    o->pdf.threads = (int)g_get_num_processors(); /* one file: its pages side by side */
     int c;
     optind = 1;
     opterr = 0;
@@ -270,7 +269,6 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
             if (*end || v <= 0 || v > 256)
                 return usage_error("-j takes a number of files to read at a time, not '%s'", optarg);
             o->jobs = (int)v;
-            o->pdf.threads = (int)v; /* one file: its pages N at a time */
             break;
         }
         case OPT_RULES: o->rules_dir = optarg; break;
@@ -323,44 +321,73 @@ static char *render_document(const kp_document *doc, const read_options *o, bool
     return text;
 }
 
+/* One input of a batch, read in a child process of its own. */
 typedef struct {
     const char *file;
     char *out;            /* output path */
-    kp_error err;
-    bool done;
+    pid_t pid;
+    int pipe;             /* the child's error line comes through it */
+    GString *error;       /* what it said, if anything */
+    bool failed;
 } batch_item;
 
-typedef struct {
-    const read_options *o;
-    const kp_rules *rules;
-    bool csv;
-    batch_item *items;
-    GMutex lock;
-    GCond finished;
-    int completed;
-} batch;
-
-static void batch_work(gpointer data, gpointer user)
+/* The child's work: read, render, write; an error line goes to FD. */
+static int batch_child(batch_item *it, const read_options *o, const kp_rules *rules, bool csv,
+                       int fd)
 {
-    batch *b = user;
-    batch_item *it = data;
-    kp_document *doc = document_load(it->file, &b->o->pdf, b->rules, &it->err);
+    kp_error err = KP_ERROR_INIT;
+    kp_document *doc = document_load(it->file, &o->pdf, rules, &err);
     if (doc) {
-        char *text = render_document(doc, b->o, b->csv, it->file, &it->err);
+        char *text = render_document(doc, o, csv, it->file, &err);
         if (text)
-            output_write(it->out, text, strlen(text), &it->err);
+            output_write(it->out, text, strlen(text), &err);
         g_free(text);
         document_free(doc);
     }
-    g_mutex_lock(&b->lock);
-    it->done = true;
-    b->completed++;
-    g_cond_signal(&b->finished);
-    g_mutex_unlock(&b->lock);
+    int status = KP_EXIT_OK;
+    if (err.exit_code) {
+        char *line = kp_error_format(&err);
+        ssize_t n = write(fd, line, strlen(line));
+        (void)n;
+        g_free(line);
+        status = KP_EXIT_UNUSABLE;
+    }
+    kp_error_clear(&err);
+    return status;
+}
+
+/* Waits for one child of ITEMS to end and takes what it said. */
+static void batch_reap(batch_item *items, int n)
+{
+    int status;
+    pid_t pid;
+    do
+        pid = waitpid(-1, &status, 0);
+    while (pid < 0 && errno == EINTR);
+    for (int i = 0; i < n; i++) {
+        if (items[i].pid != pid || pid <= 0)
+            continue;
+        char buf[512];
+        ssize_t got;
+        while ((got = read(items[i].pipe, buf, sizeof buf)) > 0)
+            g_string_append_len(items[i].error, buf, got);
+        close(items[i].pipe);
+        items[i].pid = 0;
+        if (WIFSIGNALED(status)) {
+            g_string_printf(items[i].error, "%s: error: kpipe stopped on this file (signal %d)",
+                            items[i].file, WTERMSIG(status));
+            items[i].failed = true;
+        } else {
+            items[i].failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        }
+    }
 }
 
 /* Many inputs: one output each in DIR, named after the input; a bad input is
- * reported and skipped. Up to -j files are read at a time. */
+ * reported and skipped. Up to -j files are read at a time, each in a child
+ * process: poppler keeps process-wide state that is not safe to share between
+ * threads reading different documents, and a file that crashes poppler then
+ * takes only its own child down. */
 static int extract_batch(char **files, int n, const read_options *o, const kp_rules *rules,
                          bool csv)
 {
@@ -369,61 +396,84 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
         fprintf(stderr, "%s: error: cannot make the output folder: %s\n", dir, g_strerror(errno));
         return KP_EXIT_UNUSABLE;
     }
-    /* -j N threads in all: N files at a time, each read on one thread */
-    int jobs = o->jobs ? o->jobs : (int)g_get_num_processors();
-    read_options per_file = *o;
-    per_file.pdf.threads = 1;
-    batch b = {&per_file, rules, csv, g_new0(batch_item, n), {0}, {0}, 0};
-    g_mutex_init(&b.lock);
-    g_cond_init(&b.finished);
+    batch_item *items = g_new0(batch_item, n);
     GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
     int status = KP_EXIT_OK;
     for (int i = 0; i < n; i++) {
-        b.items[i].file = files[i];
+        items[i].file = files[i];
+        items[i].error = g_string_new(NULL);
         char *base = g_path_get_basename(files[i]);
         char *dot = strrchr(base, '.');
         if (dot && dot != base)
             *dot = '\0';
         char *name = g_strconcat(base, csv ? ".csv" : ".json", NULL);
-        b.items[i].out = g_build_filename(dir, name, NULL);
+        items[i].out = g_build_filename(dir, name, NULL);
         g_free(base);
         g_free(name);
-        if (g_hash_table_contains(names, b.items[i].out)) {
+        if (g_hash_table_contains(names, items[i].out)) {
             fprintf(stderr, "kpipe: error: two inputs would both be written to %s; rename one\n",
-                    b.items[i].out);
+                    items[i].out);
             status = KP_EXIT_UNUSABLE;
         }
-        g_hash_table_add(names, b.items[i].out);
+        g_hash_table_add(names, items[i].out);
     }
     g_hash_table_destroy(names);
     if (status == KP_EXIT_OK) {
-        GThreadPool *pool = g_thread_pool_new(batch_work, &b, MIN(jobs, n), TRUE, NULL);
-        for (int i = 0; i < n; i++)
-            g_thread_pool_push(pool, &b.items[i], NULL);
+        int jobs = o->jobs ? o->jobs : (int)g_get_num_processors();
         bool progress = isatty(STDERR_FILENO) && n > 1;
-        g_mutex_lock(&b.lock);
-        while (b.completed < n) {
-            g_cond_wait(&b.finished, &b.lock);
+        int running = 0, done = 0;
+        for (int i = 0; i < n || running > 0;) {
+            if (i < n && running < jobs) {
+                int fds[2];
+                if (pipe(fds) != 0) {
+                    g_string_printf(items[i].error, "%s: error: cannot start a reader: %s",
+                                    items[i].file, g_strerror(errno));
+                    items[i].failed = true;
+                    i++;
+                    continue;
+                }
+                fflush(NULL);
+                pid_t pid = fork();
+                if (pid == 0) {
+                    close(fds[0]);
+                    _exit(batch_child(&items[i], o, rules, csv, fds[1]));
+                }
+                close(fds[1]);
+                if (pid < 0) {
+                    close(fds[0]);
+                    g_string_printf(items[i].error, "%s: error: cannot start a reader: %s",
+                                    items[i].file, g_strerror(errno));
+                    items[i].failed = true;
+                } else {
+                    items[i].pid = pid;
+                    items[i].pipe = fds[0];
+                    running++;
+                }
+                i++;
+                continue;
+            }
+            batch_reap(items, n);
+            running--;
+            done++;
             if (progress)
-                fprintf(stderr, "\r\033[Kkpipe: %d/%d files", b.completed, n);
+                fprintf(stderr, "\r\033[Kkpipe: %d/%d files", done, n);
         }
-        g_mutex_unlock(&b.lock);
         if (progress)
             fprintf(stderr, "\r\033[K");
-        g_thread_pool_free(pool, FALSE, TRUE);
         for (int i = 0; i < n; i++) /* in input order, whatever order they ended in */
-            if (b.items[i].err.exit_code) {
-                report(&b.items[i].err);
+            if (items[i].failed) {
+                if (items[i].error->len)
+                    fprintf(stderr, "%s\n", items[i].error->str);
+                else
+                    fprintf(stderr, "%s: error: not read\n", items[i].file);
                 status = KP_EXIT_UNUSABLE;
             }
     }
     for (int i = 0; i < n; i++) {
-        kp_error_clear(&b.items[i].err);
-        g_free(b.items[i].out);
+        g_free(items[i].out);
+        g_string_free(items[i].error, TRUE);
     }
-    g_free(b.items);
-    g_mutex_clear(&b.lock);
-    g_cond_clear(&b.finished);
+    g_free(items);
     return status;
 }
 

@@ -691,29 +691,44 @@ static gint int_compare(gconstpointer a, gconstpointer b)
 }
 
 /* Names a KPI as the summary list does, where the two agree but for wrapping
- * and full-width forms. */
-static void resolve_kpi_name(kp_goal *g, kp_row *row)
+ * and full-width forms: first among the KPIs of the row's own measure, then
+ * among the goal's. LISTED maps "measure|key" and "key" to the listed name. */
+static GHashTable *listed_kpis(const kp_goal *g)
+{
+    GHashTable *listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < g->measures->len; i++) {
+        const kp_measure *m = g_ptr_array_index(g->measures, i);
+        for (guint k = 0; k < m->kpis->len; k++) {
+            const char *name = g_ptr_array_index(m->kpis, k);
+            char *key = cell_key(name);
+            char *own = g_strdup_printf("%d|%s", m->number, key);
+            if (!g_hash_table_contains(listed, own))
+                g_hash_table_insert(listed, own, (gpointer)name);
+            else
+                g_free(own);
+            if (!g_hash_table_contains(listed, key))
+                g_hash_table_insert(listed, key, (gpointer)name);
+            else
+                g_free(key);
+        }
+    }
+    return listed;
+}
+
+static void resolve_kpi_name(GHashTable *listed, kp_row *row)
 {
     if (!row->kpi_name)
         return;
     char *key = cell_key(row->kpi_name);
-    const char *found = NULL;
-    for (int pass = 0; pass < 2 && !found; pass++)
-        for (guint i = 0; i < g->measures->len && !found; i++) {
-            kp_measure *m = g_ptr_array_index(g->measures, i);
-            if (pass == 0 && m->number != row->measure)
-                continue;
-            for (guint k = 0; k < m->kpis->len && !found; k++) {
-                char *other = cell_key(g_ptr_array_index(m->kpis, k));
-                if (strcmp(other, key) == 0)
-                    found = g_ptr_array_index(m->kpis, k);
-                g_free(other);
-            }
-        }
+    char *own = g_strdup_printf("%d|%s", row->measure, key);
+    const char *found = g_hash_table_lookup(listed, own);
+    if (!found)
+        found = g_hash_table_lookup(listed, key);
     if (found && strcmp(found, row->kpi_name) != 0) {
         g_free(row->kpi_name);
         row->kpi_name = g_strdup(found);
     }
+    g_free(own);
     g_free(key);
 }
 
@@ -732,12 +747,14 @@ static void finish(parser *p)
             kp_measure *m = g_ptr_array_index(g->measures, mi);
             m->title = g_strdup(m->detail_title ? m->detail_title : m->summary_title);
         }
+        GHashTable *listed = listed_kpis(g);
         for (guint ri = 0; ri < g->rows->len; ri++) {
             kp_row *row = g_ptr_array_index(g->rows, ri);
-            resolve_kpi_name(g, row);
+            resolve_kpi_name(listed, row);
             if (row->target && !row->target->fy)
                 row->target->fy = last_fy;
         }
+        g_hash_table_destroy(listed);
     }
     document_sort(doc);
 }

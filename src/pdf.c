@@ -11,7 +11,7 @@
 
 /* Pixels a point for finding rulings: a hairline border stays at least one
  * pixel wide, and a 5 pt run is 7 pixels. */
-#define RULING_SCALE 1.5
+#define RULING_SCALE 1.0
 
 void pdf_init(void)
 {
@@ -87,20 +87,33 @@ static GArray *page_glyphs(PopplerPage *page, size_t *unreadable)
     return glyphs;
 }
 
-static GArray *page_rulings(PopplerPage *page, double width, double height, const GArray *glyphs)
+/* A thread's page image, kept from page to page: a fresh surface a page would
+ * cost an allocation, zeroing and page faults each time. */
+typedef struct {
+    unsigned char *pixels;
+    size_t size;
+} page_canvas;
+
+static GArray *page_rulings(PopplerPage *page, double width, double height, const GArray *glyphs,
+                            page_canvas *canvas)
 {
     int w = (int)ceil(width * RULING_SCALE), h = (int)ceil(height * RULING_SCALE);
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+    size_t size = (size_t)stride * (size_t)h;
+    if (size > canvas->size) {
+        g_free(canvas->pixels);
+        canvas->pixels = g_malloc(size);
+        canvas->size = size;
+    }
+    memset(canvas->pixels, 0xFF, size); /* white paper: poppler paints no background */
+    cairo_surface_t *surface =
+        cairo_image_surface_create_for_data(canvas->pixels, CAIRO_FORMAT_RGB24, w, h, stride);
     cairo_t *cr = cairo_create(surface);
-    cairo_set_source_rgb(cr, 1, 1, 1); /* poppler leaves the background unpainted */
-    cairo_paint(cr);
     cairo_scale(cr, RULING_SCALE, RULING_SCALE);
     poppler_page_render(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
-    GArray *rulings = rulings_from_image(cairo_image_surface_get_data(surface), w, h,
-                                         cairo_image_surface_get_stride(surface), RULING_SCALE,
-                                         glyphs);
+    GArray *rulings = rulings_from_image(canvas->pixels, w, h, stride, RULING_SCALE, glyphs);
     cairo_surface_destroy(surface);
     return rulings;
 }
@@ -143,7 +156,7 @@ static void read_page_clear(read_page *rp)
 }
 
 /* Reads page I of DOC: its glyphs and, where it has text, its rulings. */
-static void read_one(PopplerDocument *doc, int i, read_page *rp)
+static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *canvas)
 {
     rp->page.number = i + 1;
     PopplerPage *page = poppler_document_get_page(doc, i);
@@ -156,129 +169,40 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp)
     rp->page.glyphs = page_glyphs(page, &rp->unreadable);
     /* a page without text has no table to read: do not render it */
     rp->page.rulings = rp->page.glyphs->len
-                           ? page_rulings(page, rp->page.width, rp->page.height, rp->page.glyphs)
+                           ? page_rulings(page, rp->page.width, rp->page.height, rp->page.glyphs,
+                                          canvas)
                            : g_array_new(FALSE, FALSE, sizeof(kp_ruling));
     g_object_unref(page);
 }
 
-/* Pages are read ahead by worker threads, each with a PopplerDocument of its
- * own (poppler documents are not shared between threads), page I by worker
- * I mod N, and handed to the layout in order. A worker stays at most WINDOW
- * pages ahead, so memory stays flat however long the document. */
-#define READ_AHEAD_PER_THREAD 2
-
+/* Pages are read one at a time and released once laid out, so memory stays
+ * flat however long the document. (Reading pages on several threads, each
+ * with a PopplerDocument of its own, crashed now and then inside poppler
+ * 22.12 — a mutex found corrupt — so kpipe reads one document on one thread
+ * and runs files side by side in processes instead: see main.c.) */
 typedef struct {
-    PopplerDocument *doc;     /* the caller's: used when there is one thread */
-    const char *file, *data;
-    size_t len;
-    const kp_pdf_options *options;
-    int pages, threads, window;
-    read_page *slots;         /* one per page */
-    GThread **workers;
-    GMutex lock;
-    GCond changed;
-    int consumed;             /* pages handed to the layout */
-    bool stop;
-    int next;                 /* sequential reading: the next page */
+    PopplerDocument *doc;
+    read_page page;
+    page_canvas canvas;
 } page_reader;
 
-typedef struct {
-    page_reader *r;
-    int index;
-} worker_arg;
-
-static gpointer reader_worker(gpointer p)
-{
-    worker_arg *w = p;
-    page_reader *r = w->r;
-    GError *gerr = NULL;
-    PopplerDocument *doc = pdf_open(r->file, r->data, r->len, r->options->password, &gerr);
-    if (gerr)
-        g_error_free(gerr);
-    for (int i = w->index; i < r->pages; i += r->threads) {
-        g_mutex_lock(&r->lock);
-        while (!r->stop && i - r->consumed >= r->window)
-            g_cond_wait(&r->changed, &r->lock);
-        bool stop = r->stop;
-        g_mutex_unlock(&r->lock);
-        if (stop)
-            break;
-        read_page rp = {0};
-        if (doc) {
-            read_one(doc, i, &rp);
-        } else { /* it opened once: it opens again; should it not, the page is empty */
-            rp.page.number = i + 1;
-            rp.page.glyphs = g_array_new(FALSE, FALSE, sizeof(kp_glyph));
-            rp.page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
-        }
-        g_mutex_lock(&r->lock);
-        r->slots[i] = rp;
-        r->slots[i].ready = true;
-        g_cond_broadcast(&r->changed);
-        g_mutex_unlock(&r->lock);
-    }
-    if (doc)
-        g_object_unref(doc);
-    g_free(w);
-    return NULL;
-}
-
-static void reader_start(page_reader *r, PopplerDocument *doc, const char *file, const char *data,
-                         size_t len, const kp_pdf_options *options, int pages)
+static void reader_start(page_reader *r, PopplerDocument *doc)
 {
     memset(r, 0, sizeof *r);
     r->doc = doc;
-    r->file = file;
-    r->data = data;
-    r->len = len;
-    r->options = options;
-    r->pages = pages;
-    r->threads = CLAMP(options->threads, 1, MIN(pages, 16));
-    r->window = READ_AHEAD_PER_THREAD * r->threads;
-    r->slots = g_new0(read_page, pages);
-    g_mutex_init(&r->lock);
-    g_cond_init(&r->changed);
-    if (r->threads > 1) {
-        r->workers = g_new0(GThread *, r->threads);
-        for (int k = 0; k < r->threads; k++) {
-            worker_arg *w = g_new(worker_arg, 1);
-            w->r = r;
-            w->index = k;
-            r->workers[k] = g_thread_new("kpipe-page", reader_worker, w);
-        }
-    }
 }
 
 /* Page I, read; the caller clears it once laid out. */
 static read_page *reader_take(page_reader *r, int i)
 {
-    if (r->threads == 1) {
-        read_one(r->doc, i, &r->slots[i]);
-        return &r->slots[i];
-    }
-    g_mutex_lock(&r->lock);
-    while (!r->slots[i].ready)
-        g_cond_wait(&r->changed, &r->lock);
-    r->consumed = i + 1;
-    g_cond_broadcast(&r->changed);
-    g_mutex_unlock(&r->lock);
-    return &r->slots[i];
+    read_one(r->doc, i, &r->page, &r->canvas);
+    return &r->page;
 }
 
 static void reader_stop(page_reader *r)
 {
-    g_mutex_lock(&r->lock);
-    r->stop = true;
-    g_cond_broadcast(&r->changed);
-    g_mutex_unlock(&r->lock);
-    for (int k = 0; r->workers && k < r->threads; k++)
-        g_thread_join(r->workers[k]);
-    for (int i = 0; i < r->pages; i++)
-        read_page_clear(&r->slots[i]);
-    g_free(r->slots);
-    g_free(r->workers);
-    g_mutex_clear(&r->lock);
-    g_cond_clear(&r->changed);
+    read_page_clear(&r->page);
+    g_free(r->canvas.pixels);
 }
 
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
@@ -313,7 +237,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                           ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
                           : 0;
     page_reader reader;
-    reader_start(&reader, doc, file, data, len, options, pages);
+    reader_start(&reader, doc);
     for (int i = 0; i < pages; i++) {
         if (deadline && g_get_monotonic_time() > deadline) {
             reader_stop(&reader);

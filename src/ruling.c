@@ -10,7 +10,7 @@
 
 #include "kpipe/layout.h"
 
-#define DARK_LEVEL 224        /* below this is ink: a hairline drawn between pixel rows is grey */
+#define DARK_LEVEL 224        /* green below this is ink: a hairline between pixel rows is grey */
 #define MIN_LENGTH_PT 5.0     /* shorter runs are never borders */
 #define MAX_THICKNESS_PT 2.5  /* thicker stacks are filled areas */
 /* Glyph strokes are at most an em long, while a border runs at least a row
@@ -143,8 +143,11 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
     int min_h = (int)ceil(MAX(MIN_LENGTH_PT, MIN_HORIZONTAL_EMS * em) * scale);
     int min_v = (int)ceil(MAX(MIN_LENGTH_PT, MIN_VERTICAL_EMS * em) * scale);
 
-    uint8_t *dark = g_malloc((size_t)width);
+    /* dark gets 8 spare bytes so that the scan can read it a word at a time */
+    uint8_t *dark = g_malloc0((size_t)width + 8);
     int *column_start = g_new(int, width);
+    int *open_columns = g_new(int, width); /* the columns whose run goes on */
+    int n_open = 0;
     for (int x = 0; x < width; x++)
         column_start[x] = -1;
     GArray *active = g_array_new(FALSE, FALSE, sizeof(mask_rect));
@@ -155,11 +158,11 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
     for (int y = 0; y <= height; y++) {
         if (y < height) {
             const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
-            for (int x = 0; x < width; x++) {
-                uint32_t p = row[x];
-                dark[x] = (((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) <
-                          DARK_LEVEL * 10;
-            }
+            /* Green carries most of the luminance, and a border of any usual
+             * colour (black, grey, blue, red) is dark in it. Branch-free: the
+             * compiler vectorises it. */
+            for (int x = 0; x < width; x++)
+                dark[x] = ((row[x] >> 8) & 0xFF) < DARK_LEVEL;
             while (next_mask < masks->len && g_array_index(masks, mask_rect, next_mask).y0 <= y) {
                 g_array_append_val(active, g_array_index(masks, mask_rect, next_mask));
                 next_mask++;
@@ -176,26 +179,41 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
         } else {
             memset(dark, 0, (size_t)width); /* past the last row: every run ends */
         }
+        /* vertical runs that this row does not continue end here */
+        int kept = 0;
+        for (int k = 0; k < n_open; k++) {
+            int x = open_columns[k];
+            if (dark[x]) {
+                open_columns[kept++] = x;
+                continue;
+            }
+            if (y - column_start[x] >= min_v) {
+                column_run c = {x, column_start[x], y - 1};
+                g_array_append_val(columns, c);
+            }
+            column_start[x] = -1;
+        }
+        n_open = kept;
+        /* this row's dark runs, skipping white paper a word at a time */
         g_array_set_size(row_runs, 0);
         int x = 0;
         while (x < width) {
+            uint64_t word;
+            memcpy(&word, dark + x, sizeof word);
+            if (!word) {
+                x += 8;
+                continue;
+            }
             if (!dark[x]) {
-                if (column_start[x] >= 0) {
-                    if (y - column_start[x] >= min_v) {
-                        column_run c = {x, column_start[x], y - 1};
-                        g_array_append_val(columns, c);
-                    }
-                    column_start[x] = -1;
-                }
                 x++;
                 continue;
             }
             int start = x;
-            while (x < width && dark[x]) {
-                if (column_start[x] < 0)
+            for (; x < width && dark[x]; x++)
+                if (column_start[x] < 0) {
                     column_start[x] = y;
-                x++;
-            }
+                    open_columns[n_open++] = x;
+                }
             if (x - start >= min_h) {
                 run r = {start, x - 1};
                 g_array_append_val(row_runs, r);
@@ -225,6 +243,7 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
     g_array_free(active, TRUE);
     g_array_free(masks, TRUE);
     g_free(column_start);
+    g_free(open_columns);
     g_free(dark);
     return out;
 }

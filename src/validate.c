@@ -277,15 +277,19 @@ static bool same_key(const char *a, const char *b)
     return same;
 }
 
-static const kp_measure *measure_listing(const kp_goal *g, const char *kpi)
+/* Names compared as keys (NFKC, no spaces), each key made once: the checks
+ * compare every row with every listed KPI. */
+static GHashTable *key_set_new(void)
 {
-    for (guint i = 0; i < g->measures->len; i++) {
-        const kp_measure *m = g_ptr_array_index(g->measures, i);
-        for (guint k = 0; k < m->kpis->len; k++)
-            if (same_key(g_ptr_array_index(m->kpis, k), kpi))
-                return m;
-    }
-    return NULL;
+    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static bool key_set_has(GHashTable *set, const char *name)
+{
+    char *k = cell_key(name);
+    bool has = g_hash_table_contains(set, k);
+    g_free(k);
+    return has;
 }
 
 static void check_summary(kp_document *doc, kp_goal *g)
@@ -300,6 +304,13 @@ static void check_summary(kp_document *doc, kp_goal *g)
              "Goal %d is in the summary list but has no detail table.", g->number);
         return;
     }
+    GHashTable *row_kpis = key_set_new();          /* keys of the rows' KPIs */
+    GHashTable *listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint r = 0; r < g->rows->len; r++) {
+        kp_row *row = g_ptr_array_index(g->rows, r);
+        if (row->kpi_name)
+            g_hash_table_add(row_kpis, cell_key(row->kpi_name));
+    }
     for (guint i = 0; i < g->measures->len; i++) {
         kp_measure *m = g_ptr_array_index(g->measures, i);
         if (m->summary_title && m->detail_title && !same_key(m->summary_title, m->detail_title))
@@ -313,34 +324,39 @@ static void check_summary(kp_document *doc, kp_goal *g)
                  g->number, m->number, m->detail_title);
         for (guint k = 0; k < m->kpis->len; k++) {
             const char *kpi = g_ptr_array_index(m->kpis, k);
-            bool found = false;
-            for (guint r = 0; r < g->rows->len && !found; r++) {
-                kp_row *row = g_ptr_array_index(g->rows, r);
-                found = row->kpi_name && same_key(row->kpi_name, kpi);
-            }
-            if (!found)
+            char *key = cell_key(kpi);
+            if (!g_hash_table_contains(row_kpis, key))
                 DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->summary_where,
                      "Goal %d measure %d lists the KPI「%s」in the summary list, but no row of "
                      "the detail table has it.",
                      g->number, m->number, kpi);
+            if (!g_hash_table_contains(listed, key)) /* the first measure listing it */
+                g_hash_table_insert(listed, key, GINT_TO_POINTER(m->number));
+            else
+                g_free(key);
         }
     }
     for (guint r = 0; r < g->rows->len; r++) {
         kp_row *row = g_ptr_array_index(g->rows, r);
         if (!row->kpi_name || row->kpi_inherited)
             continue;
-        const kp_measure *listing = measure_listing(g, row->kpi_name);
-        if (!listing)
+        char *key = cell_key(row->kpi_name);
+        gpointer measure;
+        bool found = g_hash_table_lookup_extended(listed, key, NULL, &measure);
+        g_free(key);
+        if (!found)
             DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
                  "Goal %d row %d has the KPI「%s」, which the summary list does not give under "
                  "goal %d.",
                  g->number, row->number, row->kpi_name, g->number);
-        else if (listing->number != row->measure)
+        else if (GPOINTER_TO_INT(measure) != row->measure)
             DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
                  "Goal %d row %d gives the KPI「%s」under measure %d, the summary list under "
                  "measure %d.",
-                 g->number, row->number, row->kpi_name, row->measure, listing->number);
+                 g->number, row->number, row->kpi_name, row->measure, GPOINTER_TO_INT(measure));
     }
+    g_hash_table_destroy(row_kpis);
+    g_hash_table_destroy(listed);
 }
 
 static gint by_seq(gconstpointer a, gconstpointer b)
@@ -422,26 +438,22 @@ static void check_numbering(kp_document *doc)
 
 static void check_relisted(kp_document *doc)
 {
+    GHashTable *projects = key_set_new(); /* of the rows that are not relistings */
     for (guint gi = 0; gi < doc->goals->len; gi++) {
         kp_goal *g = g_ptr_array_index(doc->goals, gi);
         for (guint ri = 0; ri < g->rows->len; ri++) {
             kp_row *r = g_ptr_array_index(g->rows, ri);
-            if (!r->relisted)
-                continue;
-            for (guint p = 0; p < r->projects->len; p++) {
+            for (guint p = 0; !r->relisted && p < r->projects->len; p++)
+                g_hash_table_add(projects, cell_key(g_ptr_array_index(r->projects, p)));
+        }
+    }
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        for (guint ri = 0; ri < g->rows->len; ri++) {
+            kp_row *r = g_ptr_array_index(g->rows, ri);
+            for (guint p = 0; r->relisted && p < r->projects->len; p++) {
                 const char *project = g_ptr_array_index(r->projects, p);
-                bool found = false;
-                for (guint gj = 0; gj < doc->goals->len && !found; gj++) {
-                    kp_goal *h = g_ptr_array_index(doc->goals, gj);
-                    for (guint rj = 0; rj < h->rows->len && !found; rj++) {
-                        kp_row *other = g_ptr_array_index(h->rows, rj);
-                        if (other == r || other->relisted)
-                            continue;
-                        for (guint q = 0; q < other->projects->len && !found; q++)
-                            found = same_key(g_ptr_array_index(other->projects, q), project);
-                    }
-                }
-                if (!found)
+                if (!key_set_has(projects, project))
                     DIAG(doc, "relisted-unknown", g->number, r->number, NULL, &r->where,
                          "Goal %d row %d relists (再掲) the project「%s」, which appears nowhere "
                          "else in the document.",
@@ -449,6 +461,7 @@ static void check_relisted(kp_document *doc)
             }
         }
     }
+    g_hash_table_destroy(projects);
 }
 
 /* ---- assessment ----------------------------------------------------------- */

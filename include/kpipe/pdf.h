@@ -14,8 +14,6 @@ typedef struct kp_pdf_options {
     const char *password;   /* NULL: none */
     int max_pages;          /* 0: no limit */
     double time_limit;      /* seconds for one file, checked between pages; 0: none */
-    int threads;            /* pages read at a time, each thread with its own
-                             * PopplerDocument (0 or 1: one) */
 } kp_pdf_options;
 
 /* Sets up poppler's process-wide state. poppler-glib creates it lazily and

@@ -19,7 +19,7 @@ static kp_grid *grid_of(const char *fixture, const char *password, kp_source *sr
     char *data = file_read_all(path, &len, err);
     kp_grid *grid = NULL;
     if (data && pdf_sniff(data, len)) {
-        kp_pdf_options o = {password, 0, 0, 0};
+        kp_pdf_options o = {password, 0, 0};
         grid = pdf_load(path, data, len, &o, src, err);
     } else if (data) {
         grid = text_load(path, src, err);
@@ -220,7 +220,7 @@ static void test_damaged_and_too_long(void **state)
     char *dir = g_dir_make_tmp("kpipe-pdf-XXXXXX", NULL);
     char *cut = g_build_filename(dir, "truncated.pdf", NULL);
     assert_true(g_file_set_contents(cut, data, (gssize)(len / 8), NULL));
-    kp_pdf_options o = {NULL, 0, 0, 0};
+    kp_pdf_options o = {NULL, 0, 0};
     kp_source src = {0};
     char *part = file_read_all(cut, &cut_len, &err);
     assert_null(pdf_load(cut, part, cut_len, &o, &src, &err));
