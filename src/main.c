@@ -130,6 +130,14 @@ static kp_rules *load_rules(const char *given, kp_error *err)
     return rules;
 }
 
+/* The grid of an input already read: PDF or text. NULL with ERR set. */
+static kp_grid *grid_from_data(const char *file, const char *data, size_t len,
+                               const kp_pdf_options *pdf, kp_source *source, kp_error *err)
+{
+    return pdf_sniff(data, len) ? pdf_load(file, data, len, pdf, source, err)
+                                : text_read(file, data, len, source, err);
+}
+
 /* Reads FILE (PDF or text) into a grid; NULL with ERR set. */
 static kp_grid *grid_load(const char *file, const kp_pdf_options *pdf, kp_source *source,
                           kp_error *err)
@@ -138,18 +146,7 @@ static kp_grid *grid_load(const char *file, const kp_pdf_options *pdf, kp_source
     char *data = file_read_all(file, &len, err);
     if (!data)
         return NULL;
-    kp_grid *grid;
-    if (pdf_sniff(data, len)) {
-        grid = pdf_load(file, data, len, pdf, source, err);
-    } else {
-        char *utf8 = text_decode(data, len, file, err);
-        grid = utf8 ? text_to_grid(utf8) : NULL;
-        if (grid) {
-            source->name = g_path_get_basename(file);
-            sha256_hex(data, len, source->sha256);
-        }
-        g_free(utf8);
-    }
+    kp_grid *grid = grid_from_data(file, data, len, pdf, source, err);
     g_free(data);
     return grid;
 }
@@ -174,16 +171,17 @@ static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
     char *data = file_read_all(file, &len, err);
     if (!data)
         return NULL;
-    bool json = looks_like_json(data, len) && !pdf_sniff(data, len);
-    kp_document *doc = json ? document_from_json(data, len, file, err) : NULL;
-    g_free(data);
-    if (json)
+    if (looks_like_json(data, len) && !pdf_sniff(data, len)) {
+        kp_document *doc = document_from_json(data, len, file, err);
+        g_free(data);
         return doc;
+    }
     kp_source source = {0};
-    kp_grid *grid = grid_load(file, pdf, &source, err);
+    kp_grid *grid = grid_from_data(file, data, len, pdf, &source, err);
+    g_free(data);
     if (!grid)
         return NULL;
-    doc = parse_document(grid, rules, &source, file, err);
+    kp_document *doc = parse_document(grid, rules, &source, file, err);
     g_free(source.name);
     grid_free(grid);
     if (doc)

@@ -104,23 +104,28 @@ void sha256_hex(const char *data, size_t len, char out[65])
     g_checksum_free(c);
 }
 
-kp_grid *text_load(const char *file, kp_source *source, kp_error *err)
+kp_grid *text_read(const char *file, const char *data, size_t len, kp_source *source,
+                   kp_error *err)
 {
-    size_t len;
-    char *data = file_read_all(file, &len, err);
-    if (!data)
-        return NULL;
     char *utf8 = text_decode(data, len, file, err);
-    if (!utf8) {
-        g_free(data);
+    if (!utf8)
         return NULL;
-    }
     source->name = g_path_get_basename(file);
     sha256_hex(data, len, source->sha256);
     source->is_pdf = false;
     source->pages = 0;
     kp_grid *grid = text_to_grid(utf8);
     g_free(utf8);
+    return grid;
+}
+
+kp_grid *text_load(const char *file, kp_source *source, kp_error *err)
+{
+    size_t len;
+    char *data = file_read_all(file, &len, err);
+    if (!data)
+        return NULL;
+    kp_grid *grid = text_read(file, data, len, source, err);
     g_free(data);
     return grid;
 }

@@ -17,6 +17,11 @@ char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err
 /* Splits decoded text into grid lines: one line a line, cells at tabs. */
 kp_grid *text_to_grid(const char *utf8);
 
+/* The grid of text already read (DATA, LEN bytes of FILE): fills SOURCE
+ * (name, sha256, type text); NULL with ERR set on failure. */
+kp_grid *text_read(const char *file, const char *data, size_t len, kp_source *source,
+                   kp_error *err);
+
 /* Reads FILE whole: fills SOURCE (name, sha256, type text) and returns its
  * grid; NULL with ERR set on failure. */
 kp_grid *text_load(const char *file, kp_source *source, kp_error *err);
