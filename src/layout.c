@@ -407,7 +407,6 @@ static void cell_line(const kp_page *page, GArray *line, void *user)
 
 typedef struct {
     GPtrArray *items;
-    double em;
 } text_acc;
 
 static void free_line(const kp_page *page, GArray *line, void *user)
@@ -818,7 +817,7 @@ void layout_add_page(kp_layout *l, const kp_page *page)
     GPtrArray *tables = page_tables(page, em, l->open, items, free_refs);
     g_ptr_array_free(tables, TRUE);
     g_array_sort(free_refs, compare_by_cy);
-    text_acc acc = {items, em};
+    text_acc acc = {items};
     group_lines(page, free_refs, free_line, &acc);
     g_array_free(free_refs, TRUE);
     g_ptr_array_sort(items, compare_items);

@@ -422,8 +422,6 @@ static void table_flush_row(parser *p)
             break;
         }
     }
-    if (cells->len == 0 || t->columns->len == 0 || !t->ready)
-        row->measure = row->measure ? row->measure : t->last_measure;
     g_ptr_array_free(cells, TRUE);
     g_ptr_array_add(t->goal->rows, row);
 }

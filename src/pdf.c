@@ -143,7 +143,6 @@ static PopplerDocument *pdf_open(const char *file, const char *data, size_t len,
 typedef struct {
     kp_page page;
     size_t unreadable;
-    bool ready;
 } read_page;
 
 static void read_page_clear(read_page *rp)
