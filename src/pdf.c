@@ -94,12 +94,17 @@ typedef struct {
     size_t size;
 } page_canvas;
 
-static GArray *page_rulings(PopplerPage *page, double width, double height, const GArray *glyphs,
-                            page_canvas *canvas)
+/* Paints PAGE onto CANVAS (white paper, 1 px a point). poppler-glib collects
+ * the page's text while it renders on screen, so this one pass through the
+ * content stream serves both the rulings and the glyphs: asking for the text
+ * first would make poppler render the page once more onto a 1×1 surface. */
+static void page_paint(PopplerPage *page, double width, double height, page_canvas *canvas,
+                       int *w, int *h, int *stride)
 {
-    int w = (int)ceil(width * RULING_SCALE), h = (int)ceil(height * RULING_SCALE);
-    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
-    size_t size = (size_t)stride * (size_t)h;
+    *w = (int)ceil(width * RULING_SCALE);
+    *h = (int)ceil(height * RULING_SCALE);
+    *stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, *w);
+    size_t size = (size_t)*stride * (size_t)*h;
     if (size > canvas->size) {
         g_free(canvas->pixels);
         canvas->pixels = g_malloc(size);
@@ -107,15 +112,13 @@ static GArray *page_rulings(PopplerPage *page, double width, double height, cons
     }
     memset(canvas->pixels, 0xFF, size); /* white paper: poppler paints no background */
     cairo_surface_t *surface =
-        cairo_image_surface_create_for_data(canvas->pixels, CAIRO_FORMAT_RGB24, w, h, stride);
+        cairo_image_surface_create_for_data(canvas->pixels, CAIRO_FORMAT_RGB24, *w, *h, *stride);
     cairo_t *cr = cairo_create(surface);
     cairo_scale(cr, RULING_SCALE, RULING_SCALE);
     poppler_page_render(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
-    GArray *rulings = rulings_from_image(canvas->pixels, w, h, stride, RULING_SCALE, glyphs);
     cairo_surface_destroy(surface);
-    return rulings;
 }
 
 /* Opens the PDF from the bytes already read (no file reads per object).
@@ -154,7 +157,8 @@ static void read_page_clear(read_page *rp)
     memset(rp, 0, sizeof *rp);
 }
 
-/* Reads page I of DOC: its glyphs and, where it has text, its rulings. */
+/* Reads page I of DOC: painted once, then its glyphs (collected by that
+ * painting) and its rulings. */
 static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *canvas)
 {
     rp->page.number = i + 1;
@@ -165,12 +169,11 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
         return;
     }
     poppler_page_get_size(page, &rp->page.width, &rp->page.height);
+    int w, h, stride;
+    page_paint(page, rp->page.width, rp->page.height, canvas, &w, &h, &stride);
     rp->page.glyphs = page_glyphs(page, &rp->unreadable);
-    /* a page without text has no table to read: do not render it */
-    rp->page.rulings = rp->page.glyphs->len
-                           ? page_rulings(page, rp->page.width, rp->page.height, rp->page.glyphs,
-                                          canvas)
-                           : g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+    rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, RULING_SCALE,
+                                          rp->page.glyphs);
     g_object_unref(page);
 }
 
