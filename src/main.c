@@ -48,7 +48,8 @@ static const char usage_text[] =
     "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
     "      --pretty        indent the JSON for people (same keys, same order)\n"
     "  -d, --dir DIR       extract: the folder for one output per input\n"
-    "  -j, --jobs N        extract: N files at a time (default: the number of cores)\n"
+    "  -j, --jobs N        processes reading at a time: N files of a batch, or N\n"
+    "                      parts of one PDF's pages (default: the number of cores)\n"
     "      --format F      extract: json (default) or csv; check: text (default),\n"
     "                      json, github or sarif; diff: text (default) or json\n"
     "      --bom           extract --format csv: begin with a UTF-8 byte-order mark\n"
@@ -265,7 +266,7 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || v <= 0 || v > 256)
-                return usage_error("-j takes a number of files to read at a time, not '%s'", optarg);
+                return usage_error("-j takes a number of processes (1 to 256), not '%s'", optarg);
             o->jobs = (int)v;
             break;
         }
@@ -291,6 +292,9 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
                                                 : "'%s' takes one or more input FILEs",
                            command);
     o->first_arg = optind;
+    if (!o->jobs)
+        o->jobs = (int)g_get_num_processors();
+    o->pdf.readers = o->jobs;
     return -1;
 }
 
@@ -417,7 +421,11 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
     }
     g_hash_table_destroy(names);
     if (status == KP_EXIT_OK) {
-        int jobs = o->jobs ? o->jobs : (int)g_get_num_processors();
+        int jobs = o->jobs;
+        /* cores left over by a short batch read its files' pages side by side */
+        read_options per_file = *o;
+        per_file.pdf.readers = jobs > n ? jobs / n : 1;
+        o = &per_file;
         bool progress = isatty(STDERR_FILENO) && n > 1;
         int running = 0, done = 0;
         for (int i = 0; i < n || running > 0;) {

@@ -2,7 +2,18 @@
 #include "kpipe/pdf.h"
 
 #include <cairo.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <unistd.h>
 #include <math.h>
 #include <poppler.h>
 #include <string.h>
@@ -78,7 +89,13 @@ static GArray *page_glyphs(PopplerPage *page, size_t *unreadable)
                 (*unreadable)++;
                 continue;
             }
-            kp_glyph g = {glyph_char(c), rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2};
+            kp_glyph g;
+            memset(&g, 0, sizeof g); /* padding too: a page may be sent down a pipe */
+            g.c = glyph_char(c);
+            g.x0 = rects[i].x1;
+            g.y0 = rects[i].y1;
+            g.x1 = rects[i].x2;
+            g.y1 = rects[i].y2;
             g_array_append_val(glyphs, g);
         }
     }
@@ -141,7 +158,7 @@ static PopplerDocument *pdf_open(const char *file, const char *data, size_t len,
     return doc;
 }
 
-/* ---- reading pages, on several threads where allowed -------------------- */
+/* ---- reading one page ---------------------------------------------------- */
 
 typedef struct {
     kp_page page;
@@ -177,34 +194,277 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
     g_object_unref(page);
 }
 
-/* Pages are read one at a time and released once laid out, so memory stays
- * flat however long the document. (Reading pages on several threads, each
- * with a PopplerDocument of its own, crashed now and then inside poppler
- * 22.12 — a mutex found corrupt — so kpipe reads one document on one thread
- * and runs files side by side in processes instead: see main.c.) */
+/* ---- reading pages side by side in processes ----------------------------
+ * poppler spends most of kpipe's time, and one PopplerDocument is no faster
+ * on more threads. Documents on several threads, one each, crashed now and
+ * then inside poppler 22.12 (a mutex found corrupt), so pages are read side
+ * by side in child processes forked from this one after the document opened:
+ * each reader takes every Nth block of pages and sends each page's glyphs and
+ * rulings down a pipe; the parent takes them in page order. A reader can run
+ * at most a pipe's worth ahead, so memory stays flat, and a page that crashes
+ * or hangs poppler takes down only its reader, reported against the page. */
+
+#define MAX_READERS 16
+/* Pages are dealt to readers in blocks of consecutive pages: neighbouring
+ * pages share fonts, and a reader that met a font on the page before finds
+ * it in poppler's caches (on the bench corpus, dealing single pages cost 30%
+ * more processor time than blocks of 16). A block must fit in a pipe, so
+ * the reader ahead is not held up by the parent. */
+#define MAX_BLOCK 16
+
+/* One page on the wire: this header, then its glyphs, then its rulings, as
+ * laid out in memory (both ends are the same program). */
+typedef struct {
+    int64_t number;         /* 64 bits: no padding bytes go down the pipe */
+    double width, height;
+    uint64_t unreadable, glyphs, rulings;
+} page_record;
+
 typedef struct {
     PopplerDocument *doc;
     read_page page;
     page_canvas canvas;
+    int readers;             /* processes reading pages; 0: read here */
+    int block;               /* consecutive pages a reader takes at a time */
+    int fd[MAX_READERS];
+    pid_t pid[MAX_READERS];
+    gint64 deadline;         /* monotonic µs; 0: none */
 } page_reader;
 
-static void reader_start(page_reader *r, PopplerDocument *doc)
+/* The reader of page I (0-based). */
+static int reader_of(const page_reader *r, int i)
 {
-    memset(r, 0, sizeof *r);
-    r->doc = doc;
+    return (i / r->block) % r->readers;
 }
 
-/* Page I, read; the caller clears it once laid out. */
-static read_page *reader_take(page_reader *r, int i)
+/* Reads page I of DOC into RP (cleared first). */
+static void reader_read_here(page_reader *r, int i)
 {
+    read_page_clear(&r->page);
     read_one(r->doc, i, &r->page, &r->canvas);
-    return &r->page;
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Reader K: its pages down FD, then exit. It never returns. */
+static G_NORETURN void reader_child(page_reader *r, int k, int pages, int fd, pid_t parent)
+{
+    signal(SIGPIPE, SIG_IGN); /* the parent gone: write fails, the reader stops */
+#ifdef PR_SET_PDEATHSIG
+    /* nor may a reader stuck in poppler outlive a parent killed outright */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(1);
+#else
+    (void)parent;
+#endif
+    for (int i = k * r->block; i < pages; i++) {
+        if (reader_of(r, i) != k) /* the others' blocks */
+            continue;
+        reader_read_here(r, i);
+        const kp_page *pg = &r->page.page;
+        page_record rec = {pg->number, pg->width, pg->height, r->page.unreadable,
+                           pg->glyphs->len, pg->rulings->len};
+        if (!write_all(fd, &rec, sizeof rec) ||
+            !write_all(fd, pg->glyphs->data, (size_t)pg->glyphs->len * sizeof(kp_glyph)) ||
+            !write_all(fd, pg->rulings->data, (size_t)pg->rulings->len * sizeof(kp_ruling)))
+            _exit(1);
+    }
+    _exit(0); /* no atexit handlers: the parent's state is not ours to clean */
+}
+
+/* fork() copies only the calling thread: with another thread running (one
+ * that may hold a lock), a child could deadlock. Linux lists threads here. */
+static bool process_single_threaded(void)
+{
+    GDir *dir = g_dir_open("/proc/self/task", 0, NULL);
+    if (!dir)
+        return false;
+    int threads = 0;
+    while (g_dir_read_name(dir))
+        threads++;
+    g_dir_close(dir);
+    return threads == 1;
 }
 
 static void reader_stop(page_reader *r)
 {
+    for (int k = 0; k < r->readers; k++) {
+        close(r->fd[k]);
+        if (r->pid[k] <= 0) /* already reaped */
+            continue;
+        kill(r->pid[k], SIGKILL); /* done or not: nothing more is wanted */
+        while (waitpid(r->pid[k], NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    r->readers = 0;
     read_page_clear(&r->page);
     g_free(r->canvas.pixels);
+    r->canvas.pixels = NULL;
+}
+
+/* Starts up to WANT readers for PAGES pages; with fewer than two (or where
+ * forking is not safe) pages are read in this process. */
+static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int want,
+                         gint64 deadline)
+{
+    memset(r, 0, sizeof *r);
+    r->doc = doc;
+    r->deadline = deadline;
+    if (want > MAX_READERS)
+        want = MAX_READERS;
+    if (want > pages)
+        want = pages;
+    if (want < 2 || !process_single_threaded())
+        return;
+    /* two blocks a reader at least, so a short document is still shared */
+    r->block = (pages + 2 * want - 1) / (2 * want);
+    if (r->block > MAX_BLOCK)
+        r->block = MAX_BLOCK;
+    fflush(NULL); /* nothing buffered may be written twice */
+    pid_t self = getpid();
+    for (int k = 0; k < want; k++) {
+        int fds[2];
+        if (pipe(fds) != 0)
+            break;
+#ifdef F_SETPIPE_SZ
+        /* room for a few pages, so a reader need not wait for its turn */
+        (void)fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
+#endif
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            for (int j = 0; j < k; j++)
+                close(r->fd[j]);
+            r->readers = want; /* as the parent will have it */
+            reader_child(r, k, pages, fds[1], self);
+        }
+        close(fds[1]);
+        if (pid < 0) {
+            close(fds[0]);
+            break;
+        }
+        r->fd[k] = fds[0];
+        r->pid[k] = pid;
+        r->readers = k + 1;
+    }
+    if (r->readers == 1 || (r->readers > 0 && r->readers < want)) {
+        /* pages are dealt to readers by number: with one missing, read here */
+        reader_stop(r);
+        memset(r, 0, sizeof *r);
+        r->doc = doc;
+        r->deadline = deadline;
+    }
+}
+
+/* Reads LEN bytes from FD by the deadline: 1 done, 0 the pipe ended early,
+ * -1 time ran out, -2 a read error. */
+static int read_by(int fd, void *buf, size_t len, gint64 deadline)
+{
+    char *p = buf;
+    while (len > 0) {
+        int timeout = -1;
+        if (deadline) {
+            gint64 left = deadline - g_get_monotonic_time();
+            if (left <= 0)
+                return -1;
+            timeout = (int)MIN(left / 1000 + 1, G_MAXINT);
+        }
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int ready = poll(&pfd, 1, timeout);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready < 0)
+            return -2;
+        if (ready == 0)
+            return -1;
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -2;
+        if (n == 0)
+            return 0;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 1;
+}
+
+/* Why reader K sent nothing more: it is reaped, so it is asked only once. */
+static void reader_failed(page_reader *r, int k, int page, const char *file, kp_error *err)
+{
+    int status = 0;
+    pid_t got;
+    while ((got = waitpid(r->pid[k], &status, 0)) < 0 && errno == EINTR)
+        ;
+    if (got == r->pid[k] && WIFSIGNALED(status))
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
+                     "the page could not be read: its reader process ended on signal %d (%s)",
+                     WTERMSIG(status), g_strsignal(WTERMSIG(status)));
+    else
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
+                     "the page could not be read: its reader process ended early");
+    /* reaped: reader_stop must not wait for it again */
+    r->pid[k] = -1;
+}
+
+/* Page I (0-based), read; NULL with ERR set when its reader failed or the
+ * time limit passed. The page stays the reader's until the next call. */
+static read_page *reader_take(page_reader *r, int i, const char *file, double time_limit,
+                              kp_error *err)
+{
+    if (!r->readers) {
+        if (r->deadline && g_get_monotonic_time() >= r->deadline)
+            goto late;
+        reader_read_here(r, i);
+        return &r->page;
+    }
+    read_page_clear(&r->page);
+    int k = reader_of(r, i);
+    page_record rec;
+    int got = read_by(r->fd[k], &rec, sizeof rec, r->deadline);
+    /* a reader sends whole pages in order; anything else is a failed reader */
+    if (got == 1 && (rec.number != i + 1 || rec.glyphs > (1u << 24) || rec.rulings > (1u << 24)))
+        got = 0;
+    if (got == 1) {
+        r->page.page.number = rec.number;
+        r->page.page.width = rec.width;
+        r->page.page.height = rec.height;
+        r->page.unreadable = (size_t)rec.unreadable;
+        r->page.page.glyphs = g_array_sized_new(FALSE, FALSE, sizeof(kp_glyph), (guint)rec.glyphs);
+        g_array_set_size(r->page.page.glyphs, (guint)rec.glyphs);
+        r->page.page.rulings =
+            g_array_sized_new(FALSE, FALSE, sizeof(kp_ruling), (guint)rec.rulings);
+        g_array_set_size(r->page.page.rulings, (guint)rec.rulings);
+        got = read_by(r->fd[k], r->page.page.glyphs->data, rec.glyphs * sizeof(kp_glyph),
+                      r->deadline);
+        if (got == 1)
+            got = read_by(r->fd[k], r->page.page.rulings->data,
+                          rec.rulings * sizeof(kp_ruling), r->deadline);
+    }
+    if (got == 1)
+        return &r->page;
+    if (got == -1)
+        goto late;
+    reader_failed(r, k, i + 1, file, err);
+    return NULL;
+late:
+    kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
+                 "still unread after the time limit of %g s (--time-limit)", time_limit);
+    return NULL;
 }
 
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
@@ -239,21 +499,17 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                           ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
                           : 0;
     page_reader reader;
-    reader_start(&reader, doc);
+    reader_start(&reader, doc, pages, options->readers, deadline);
     for (int i = 0; i < pages; i++) {
-        if (deadline && g_get_monotonic_time() > deadline) {
+        read_page *rp = reader_take(&reader, i, file, options->time_limit, err);
+        if (!rp) {
             reader_stop(&reader);
             grid_free(layout_finish(layout));
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
-                         "still unread after the time limit of %g s (--time-limit)",
-                         options->time_limit);
             goto out;
         }
-        read_page *rp = reader_take(&reader, i);
         total_glyphs += rp->page.glyphs->len;
         unreadable += rp->unreadable;
         layout_add_page(layout, &rp->page);
-        read_page_clear(rp);
     }
     reader_stop(&reader);
     grid = layout_finish(layout);

@@ -179,6 +179,44 @@ expected='{"cumulative":false,"note":null,"qualifier":null,"text":"2.2億円","u
 check "figure prints one canonical Quantity a line" [ "$out" = "$expected" ]
 expect_fail "figure: a malformed figure exits 1 with one error line" 1 'malformed-figure' "$kpipe" figure "12.3.4人"
 
+# --- pages of one PDF read side by side by reader processes (-j)
+set -- fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
+       fixtures/ebetsu-kpi-r5.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf \
+       fixtures/hokushin-kpi-h30.chromium.pdf
+qpdf --empty --pages "$@" "$@" "$@" "$@" -- "$tmp/long.pdf"
+set --
+"$kpipe" extract "$tmp/long.pdf" -j 1 -o "$tmp/long1.json"
+"$kpipe" extract "$tmp/long.pdf" -j 2 -o "$tmp/long2.json"
+"$kpipe" extract "$tmp/long.pdf" -j 5 -o "$tmp/long5.json"
+check "a 108-page PDF: -j 2 and -j 5 write the bytes -j 1 does" \
+    sh -c "grep -q '\"pages\":108' '$tmp/long1.json' && cmp -s '$tmp/long1.json' '$tmp/long2.json' && cmp -s '$tmp/long1.json' '$tmp/long5.json'"
+"$kpipe" text "$tmp/long.pdf" -j 1 -o "$tmp/long1.txt"
+"$kpipe" text "$tmp/long.pdf" -j 2 -o "$tmp/long2.txt"
+check "a 108-page PDF: text -j 2 prints what -j 1 does" cmp -s "$tmp/long1.txt" "$tmp/long2.txt"
+# A reader that dies (here killed, as the kernel's OOM killer would) is an
+# error on the page it was to send; the run ends cleanly and writes nothing.
+children_of() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '$4 == p { print $1 }'; }
+echo "earlier output" >"$tmp/killed.json"
+"$kpipe" extract "$tmp/long.pdf" -j 2 -o "$tmp/killed.json" 2>"$tmp/err" &
+pid=$!
+readers=""
+for i in $(seq 200); do
+    readers=$(children_of "$pid")
+    [ "$(echo "$readers" | grep -c .)" -ge 2 ] && break
+    sleep 0.01
+done
+kill -KILL $(echo "$readers" | tail -1) 2>/dev/null
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -Eq "long.pdf:page [0-9]+: error: the page could not be read: its reader process ended on signal 9 \(Killed\)" "$tmp/err" &&
+    [ "$(cat "$tmp/killed.json")" = "earlier output" ] && [ -z "$(children_of "$pid")" ]; then
+    ok "a reader killed mid-document: one error line naming the page, exit 2, nothing written"
+else
+    not_ok "a reader killed mid-document: one error line naming the page, exit 2, nothing written" \
+        "exit $rc, readers '$readers', stderr: $(head -c 300 "$tmp/err")"
+fi
+
 # --- errors: one line naming the file, exit 2, nothing written
 expect_fail "missing input file" 2 '^/nonexistent/x.txt: error: cannot read' "$kpipe" extract /nonexistent/x.txt
 printf 'a title\n\nno table here\n' >"$tmp/notable.txt"

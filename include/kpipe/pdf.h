@@ -13,7 +13,9 @@
 typedef struct kp_pdf_options {
     const char *password;   /* NULL: none */
     int max_pages;          /* 0: no limit */
-    double time_limit;      /* seconds for one file, checked between pages; 0: none */
+    double time_limit;      /* seconds for one file; 0: none */
+    int readers;            /* processes reading pages side by side; 0 or 1: read in
+                               this process (as a library or fuzzer wants) */
 } kp_pdf_options;
 
 /* Sets up poppler's process-wide state. poppler-glib creates it lazily and

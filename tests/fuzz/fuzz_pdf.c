@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!g_file_set_contents(path, (const char *)data, (gssize)size, NULL))
         return 0;
-    kp_pdf_options o = {NULL, 20, 10.0};
+    kp_pdf_options o = {.max_pages = 20, .time_limit = 10.0}; /* read here: no forks under the fuzzer */
     kp_source src = {0};
     kp_error err = KP_ERROR_INIT;
     kp_grid *grid = pdf_load(path, (const char *)data, size, &o, &src, &err);

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <jansson.h>
+#include <sys/resource.h>
 
 #include "kpipe/json.h"
 #include "kpipe/parse.h"
@@ -19,7 +20,7 @@ static kp_grid *grid_of(const char *fixture, const char *password, kp_source *sr
     char *data = file_read_all(path, &len, err);
     kp_grid *grid = NULL;
     if (data && pdf_sniff(data, len)) {
-        kp_pdf_options o = {password, 0, 0};
+        kp_pdf_options o = {.password = password};
         grid = pdf_load(path, data, len, &o, src, err);
     } else if (data) {
         grid = text_load(path, src, err);
@@ -220,7 +221,7 @@ static void test_damaged_and_too_long(void **state)
     char *dir = g_dir_make_tmp("kpipe-pdf-XXXXXX", NULL);
     char *cut = g_build_filename(dir, "truncated.pdf", NULL);
     assert_true(g_file_set_contents(cut, data, (gssize)(len / 8), NULL));
-    kp_pdf_options o = {NULL, 0, 0};
+    kp_pdf_options o = {0};
     kp_source src = {0};
     char *part = file_read_all(cut, &cut_len, &err);
     assert_null(pdf_load(cut, part, cut_len, &o, &src, &err));
@@ -242,6 +243,83 @@ static void test_damaged_and_too_long(void **state)
     g_free(path);
 }
 
+/* Processor time used by this process's reaped children, in µs. */
+static long long children_time(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_CHILDREN, &u);
+    return (long long)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec +
+           u.ru_stime.tv_usec;
+}
+
+/* Pages read side by side in reader processes give the grid read in this
+ * process, byte for byte, however many readers share them. */
+static void test_readers_agree(void **state)
+{
+    (void)state;
+    const char *pdfs[] = {"fixtures/ebetsu-kpi-r4.calc.pdf", "fixtures/ebetsu-kpi-r4.chromium.pdf",
+                          "fixtures/ebetsu-kpi-r5.calc.pdf", "fixtures/hokushin-kpi-h30.calc.pdf",
+                          "fixtures/hokushin-kpi-h30.chromium.pdf"};
+    const int readers[] = {2, 3, 7};
+    for (size_t f = 0; f < G_N_ELEMENTS(pdfs); f++) {
+        char *path = kp_test_path(pdfs[f]);
+        size_t len;
+        kp_error err = KP_ERROR_INIT;
+        char *data = file_read_all(path, &len, &err);
+        assert_non_null(data);
+        kp_pdf_options here = {.readers = 1};
+        kp_source src = {0};
+        long long before = children_time();
+        kp_grid *grid = pdf_load(path, data, len, &here, &src, &err);
+        assert_non_null(grid);
+        assert_true(children_time() == before); /* read in this process */
+        char *want = grid_to_text(grid);
+        for (size_t r = 0; r < G_N_ELEMENTS(readers); r++) {
+            kp_pdf_options side = {.readers = readers[r]};
+            kp_source src2 = {0};
+            before = children_time();
+            kp_grid *got = pdf_load(path, data, len, &side, &src2, &err);
+            if (!got)
+                fail_msg("%s with %d readers: %s", pdfs[f], readers[r], err.message);
+            assert_true(children_time() > before); /* the readers did the reading */
+            char *text = grid_to_text(got);
+            assert_string_equal(text, want);
+            assert_int_equal(src2.pages, src.pages);
+            assert_string_equal(src2.sha256, src.sha256);
+            g_free(text);
+            g_free(src2.name);
+            grid_free(got);
+        }
+        g_free(want);
+        g_free(src.name);
+        grid_free(grid);
+        g_free(data);
+        g_free(path);
+    }
+}
+
+/* A file still unread when the time limit passes is an error on the page
+ * it stopped at, whether pages are read here or by readers. */
+static void test_time_limit(void **state)
+{
+    (void)state;
+    char *path = kp_test_path("fixtures/hokushin-kpi-h30.chromium.pdf");
+    size_t len;
+    kp_error err = KP_ERROR_INIT;
+    char *data = file_read_all(path, &len, &err);
+    for (int readers = 1; readers <= 2; readers++) {
+        kp_pdf_options o = {.time_limit = 1e-9, .readers = readers};
+        kp_source src = {0};
+        assert_null(pdf_load(path, data, len, &o, &src, &err));
+        assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+        assert_int_equal(err.page, 1);
+        assert_string_equal(err.message, "still unread after the time limit of 1e-09 s (--time-limit)");
+        kp_error_clear(&err);
+    }
+    g_free(data);
+    g_free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +332,8 @@ int main(void)
         cmocka_unit_test(test_several_tables_a_page),
         cmocka_unit_test(test_unusable_pdfs),
         cmocka_unit_test(test_damaged_and_too_long),
+        cmocka_unit_test(test_readers_agree),
+        cmocka_unit_test(test_time_limit),
     };
     return cmocka_run_group_tests_name("pdf", tests, rules_setup, rules_teardown);
 }
