@@ -50,6 +50,7 @@ SARIF_TOOL    := $(BUILD)/tools/node_modules/@microsoft/sarif-multitool-linux/Sa
 
 test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
+	@command -v qpdf >/dev/null 2>&1 || { echo "kpipe: installing qpdf"; $(call install_apt,qpdf); }
 	@/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || \
 	  { echo "kpipe: installing python3-jsonschema"; $(call install_apt,python3-jsonschema); }
 	@if [ ! -x $(SARIF_TOOL) ]; then \
@@ -183,16 +184,23 @@ BENCH_RUNS ?= 7
 # (PCRE2's JIT code is opaque to valgrind: it runs without JIT here.)
 memcheck: export KPIPE_PCRE2_JIT = 0
 memcheck: all
-	@for f in fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r4.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do \
+	@# reader processes report into the log too: any line there fails the run
+	@rm -f $(BUILD)/memcheck.log; \
+	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	  --error-exitcode=3 --log-file=$(BUILD)/memcheck.log.%p"; \
+	for f in fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r4.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do \
 	  echo "kpipe: valgrind extract $$f"; \
-	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-	    --error-exitcode=3 $(BIN) extract $$f -o /dev/null || exit 1; \
-	done
-	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-	  --error-exitcode=3 $(BIN) diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null || exit 1
-	@valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-	  --error-exitcode=3 $(BIN) check fixtures/ebetsu-kpi-r4.txt fixtures/bad/no-text.pdf >/dev/null; \
-	  [ $$? -le 2 ] || exit 1
+	  $$vg $(BIN) extract $$f -o /dev/null || exit 1; \
+	done; \
+	echo "kpipe: valgrind extract -j 1 (pages read in one process)"; \
+	$$vg $(BIN) extract fixtures/hokushin-kpi-h30.chromium.pdf -j 1 -o /dev/null || exit 1; \
+	echo "kpipe: valgrind diff, check"; \
+	$$vg $(BIN) diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null || exit 1; \
+	$$vg $(BIN) check fixtures/ebetsu-kpi-r4.txt fixtures/bad/no-text.pdf >/dev/null; \
+	[ $$? -le 2 ] || exit 1; \
+	cat $(BUILD)/memcheck.log.* >$(BUILD)/memcheck.log; rm -f $(BUILD)/memcheck.log.*; \
+	if [ -s $(BUILD)/memcheck.log ]; then cat $(BUILD)/memcheck.log; \
+	  echo "kpipe: memcheck found errors (above; $(BUILD)/memcheck.log)" >&2; exit 1; fi
 	@echo "kpipe: memcheck clean"
 
 clean:
