@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: kpipe against poppler's own pdftotext on the same corpus.
 #   - a corpus of 100+ pages joined (qpdf) from the fixture PDFs, and one of 10;
-#   - wall time of `kpipe extract` and `kpipe text` against `pdftotext -layout`,
-#     runs alternating in one session, ratio of medians;
+#   - wall time of `kpipe extract` and `kpipe text` (default -j: pages read
+#     by one process a core) against `pdftotext -layout`, and of
+#     `kpipe extract -j 1`, runs alternating in one session, ratio of medians;
 #   - peak RSS (/usr/bin/time -f %M) at 10 and at 100+ pages;
 #   - a batch of files with -j 1 against -j 2.
 # Usage: sh tests/bench.sh BUILD_DIR [RUNS]
@@ -39,12 +40,13 @@ seconds() {
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
-echo "kpipe bench: corpus of $pages pages ($dir/corpus.pdf), $runs runs each, alternating"
-: >"$dir/poppler" ; : >"$dir/extract" ; : >"$dir/text"
+echo "kpipe bench: corpus of $pages pages ($dir/corpus.pdf), $runs runs each, alternating, $(nproc) cores"
+: >"$dir/poppler" ; : >"$dir/extract" ; : >"$dir/text" ; : >"$dir/extract1"
 for r in $(seq "$runs"); do
     seconds pdftotext -layout "$dir/corpus.pdf" "$dir/out.txt" >>"$dir/poppler"
     seconds "$kpipe" extract "$dir/corpus.pdf" -o "$dir/out.json" >>"$dir/extract"
     seconds "$kpipe" text "$dir/corpus.pdf" -o "$dir/out.tables.txt" >>"$dir/text"
+    seconds "$kpipe" extract "$dir/corpus.pdf" -j 1 -o "$dir/out1.json" >>"$dir/extract1"
 done
 p=$(median <"$dir/poppler")
 e=$(median <"$dir/extract")
@@ -52,12 +54,18 @@ t=$(median <"$dir/text")
 echo "  pdftotext -layout  median $p s"
 echo "  kpipe extract      median $e s   ratio $(ratio "$e" "$p")  (goal: at most 2)"
 echo "  kpipe text         median $t s   ratio $(ratio "$t" "$p")"
+e1=$(median <"$dir/extract1")
+echo "  kpipe extract -j 1 median $e1 s   ratio $(ratio "$e1" "$p")  (one process)"
 
+# Peak RSS of the largest process: with -j 1 the one process does all the
+# work; by default the reader processes hold the pages being read.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 for cmd in extract text; do
-    r10=$(rss "$kpipe" "$cmd" "$dir/corpus10.pdf" -o "$dir/rss.out")
-    rbig=$(rss "$kpipe" "$cmd" "$dir/corpus.pdf" -o "$dir/rss.out")
-    echo "  kpipe $cmd peak RSS: $r10 KB at 10 pages, $rbig KB at $pages pages, ratio $(ratio "$rbig" "$r10")  (goal: at most 1.5)"
+    for jobs in 1 "$(nproc)"; do
+        r10=$(rss "$kpipe" "$cmd" "$dir/corpus10.pdf" -j "$jobs" -o "$dir/rss.out")
+        rbig=$(rss "$kpipe" "$cmd" "$dir/corpus.pdf" -j "$jobs" -o "$dir/rss.out")
+        echo "  kpipe $cmd -j $jobs peak RSS: $r10 KB at 10 pages, $rbig KB at $pages pages, ratio $(ratio "$rbig" "$r10")  (goal: at most 1.5)"
+    done
 done
 
 files=$(ls "$dir/batch" | wc -l)
