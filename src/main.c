@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,7 +332,18 @@ typedef struct {
     int pipe;             /* the child's error line comes through it */
     GString *error;       /* what it said, if anything */
     bool failed;
+    gint64 size;          /* bytes: how much work it is likely to be */
 } batch_item;
+
+/* Biggest first: a big file started last would leave the other cores idle
+ * while it finishes. Ties keep the input order (the items are one array). */
+static int batch_by_size(const void *a, const void *b)
+{
+    const batch_item *x = *(batch_item *const *)a, *y = *(batch_item *const *)b;
+    if (x->size != y->size)
+        return x->size < y->size ? 1 : -1;
+    return (x > y) - (x < y);
+}
 
 /* The child's work: read, render, write; an error line goes to FD. */
 static int batch_child(batch_item *it, const read_options *o, const kp_rules *rules, bool csv,
@@ -421,6 +433,13 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
     }
     g_hash_table_destroy(names);
     if (status == KP_EXIT_OK) {
+        batch_item **order = g_new(batch_item *, n);
+        for (int i = 0; i < n; i++) {
+            GStatBuf st;
+            items[i].size = g_stat(items[i].file, &st) == 0 ? (gint64)st.st_size : 0;
+            order[i] = &items[i];
+        }
+        qsort(order, n, sizeof *order, batch_by_size);
         int jobs = o->jobs;
         /* cores left over by a short batch read its files' pages side by side */
         read_options per_file = *o;
@@ -430,11 +449,12 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
         int running = 0, done = 0;
         for (int i = 0; i < n || running > 0;) {
             if (i < n && running < jobs) {
+                batch_item *it = order[i];
                 int fds[2];
                 if (pipe(fds) != 0) {
-                    g_string_printf(items[i].error, "%s: error: cannot start a reader: %s",
-                                    items[i].file, g_strerror(errno));
-                    items[i].failed = true;
+                    g_string_printf(it->error, "%s: error: cannot start a reader: %s",
+                                    it->file, g_strerror(errno));
+                    it->failed = true;
                     i++;
                     continue;
                 }
@@ -442,17 +462,17 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
                 pid_t pid = fork();
                 if (pid == 0) {
                     close(fds[0]);
-                    _exit(batch_child(&items[i], o, rules, csv, fds[1]));
+                    _exit(batch_child(it, o, rules, csv, fds[1]));
                 }
                 close(fds[1]);
                 if (pid < 0) {
                     close(fds[0]);
-                    g_string_printf(items[i].error, "%s: error: cannot start a reader: %s",
-                                    items[i].file, g_strerror(errno));
-                    items[i].failed = true;
+                    g_string_printf(it->error, "%s: error: cannot start a reader: %s",
+                                    it->file, g_strerror(errno));
+                    it->failed = true;
                 } else {
-                    items[i].pid = pid;
-                    items[i].pipe = fds[0];
+                    it->pid = pid;
+                    it->pipe = fds[0];
                     running++;
                 }
                 i++;
@@ -464,6 +484,7 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
             if (progress)
                 fprintf(stderr, "\r\033[Kkpipe: %d/%d files", done, n);
         }
+        g_free(order);
         if (progress)
             fprintf(stderr, "\r\033[K");
         for (int i = 0; i < n; i++) /* in input order, whatever order they ended in */
