@@ -211,6 +211,11 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
  * more processor time than blocks of 16). A block must fit in a pipe, so
  * the reader ahead is not held up by the parent. */
 #define MAX_BLOCK 16
+/* A reader costs a process that loads the document's fonts and fills
+ * poppler's caches again (about 35 ms of processor time on a Calc-printed
+ * fixture); below this many pages a reader it does not pay for itself (a
+ * 10-page mix of fixtures took as long either way). */
+#define MIN_PAGES_PER_READER 8
 
 /* One page on the wire: this header, then its glyphs, then its rulings, as
  * laid out in memory (both ends are the same program). */
@@ -325,8 +330,8 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
     r->deadline = deadline;
     if (want > MAX_READERS)
         want = MAX_READERS;
-    if (want > pages)
-        want = pages;
+    if (want > pages / MIN_PAGES_PER_READER)
+        want = pages / MIN_PAGES_PER_READER;
     if (want < 2 || !process_single_threaded())
         return;
     /* two blocks a reader at least, so a short document is still shared */

@@ -70,7 +70,7 @@ done
 
 files=$(ls "$dir/batch" | wc -l)
 : >"$dir/j1" ; : >"$dir/j2"
-for r in 1 2 3; do
+for r in $(seq "$runs"); do
     seconds "$kpipe" extract "$dir"/batch/*.pdf -d "$dir/out1" -j 1 >>"$dir/j1"
     seconds "$kpipe" extract "$dir"/batch/*.pdf -d "$dir/out2" -j 2 >>"$dir/j2"
 done

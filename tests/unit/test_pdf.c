@@ -252,50 +252,88 @@ static long long children_time(void)
            u.ru_stime.tv_usec;
 }
 
-/* Pages read side by side in reader processes give the grid read in this
- * process, byte for byte, however many readers share them. */
-static void test_readers_agree(void **state)
+/* The fixture PDFs joined by qpdf, COPIES times over, into a file in DIR. */
+static char *joined_fixtures(const char *dir, int copies)
 {
-    (void)state;
     const char *pdfs[] = {"fixtures/ebetsu-kpi-r4.calc.pdf", "fixtures/ebetsu-kpi-r4.chromium.pdf",
                           "fixtures/ebetsu-kpi-r5.calc.pdf", "fixtures/hokushin-kpi-h30.calc.pdf",
                           "fixtures/hokushin-kpi-h30.chromium.pdf"};
-    const int readers[] = {2, 3, 7};
-    for (size_t f = 0; f < G_N_ELEMENTS(pdfs); f++) {
-        char *path = kp_test_path(pdfs[f]);
-        size_t len;
-        kp_error err = KP_ERROR_INIT;
-        char *data = file_read_all(path, &len, &err);
-        assert_non_null(data);
-        kp_pdf_options here = {.readers = 1};
-        kp_source src = {0};
+    char *out = g_build_filename(dir, "joined.pdf", NULL);
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(argv, g_strdup("qpdf"));
+    g_ptr_array_add(argv, g_strdup("--empty"));
+    g_ptr_array_add(argv, g_strdup("--pages"));
+    for (int c = 0; c < copies; c++)
+        for (size_t f = 0; f < G_N_ELEMENTS(pdfs); f++)
+            g_ptr_array_add(argv, kp_test_path(pdfs[f]));
+    g_ptr_array_add(argv, g_strdup("--"));
+    g_ptr_array_add(argv, g_strdup(out));
+    g_ptr_array_add(argv, NULL);
+    int status = -1;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                      NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        fail_msg("qpdf could not join the fixtures (make test-deps installs qpdf)");
+    g_ptr_array_free(argv, TRUE);
+    return out;
+}
+
+/* Reads PATH with READERS reader processes into its grid text; SRC filled. */
+static char *grid_text_with(const char *path, int readers, kp_source *src)
+{
+    size_t len;
+    kp_error err = KP_ERROR_INIT;
+    char *data = file_read_all(path, &len, &err);
+    assert_non_null(data);
+    kp_pdf_options o = {.readers = readers};
+    kp_grid *grid = pdf_load(path, data, len, &o, src, &err);
+    if (!grid)
+        fail_msg("%s with %d readers: %s", path, readers, err.message);
+    char *text = grid_to_text(grid);
+    grid_free(grid);
+    g_free(data);
+    return text;
+}
+
+/* Pages read side by side in reader processes give the grid read in this
+ * process, byte for byte, however many readers share them; a short document
+ * is read here whatever is asked. */
+static void test_readers_agree(void **state)
+{
+    (void)state;
+    char *dir = g_dir_make_tmp("kpipe-pdf-XXXXXX", NULL);
+    char *joined = joined_fixtures(dir, 2); /* 54 pages */
+    char *short_pdf = kp_test_path("fixtures/hokushin-kpi-h30.chromium.pdf");
+    struct {
+        const char *path;
+        int readers;
+        bool forks;
+    } cases[] = {{joined, 2, true}, {joined, 3, true}, {joined, 7, true}, {short_pdf, 2, false}};
+    for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+        kp_source here = {0}, side = {0};
         long long before = children_time();
-        kp_grid *grid = pdf_load(path, data, len, &here, &src, &err);
-        assert_non_null(grid);
-        assert_true(children_time() == before); /* read in this process */
-        char *want = grid_to_text(grid);
-        for (size_t r = 0; r < G_N_ELEMENTS(readers); r++) {
-            kp_pdf_options side = {.readers = readers[r]};
-            kp_source src2 = {0};
-            before = children_time();
-            kp_grid *got = pdf_load(path, data, len, &side, &src2, &err);
-            if (!got)
-                fail_msg("%s with %d readers: %s", pdfs[f], readers[r], err.message);
-            assert_true(children_time() > before); /* the readers did the reading */
-            char *text = grid_to_text(got);
-            assert_string_equal(text, want);
-            assert_int_equal(src2.pages, src.pages);
-            assert_string_equal(src2.sha256, src.sha256);
-            g_free(text);
-            g_free(src2.name);
-            grid_free(got);
-        }
+        char *want = grid_text_with(cases[c].path, 1, &here);
+        assert_true(children_time() == before); /* -j 1: read in this process */
+        before = children_time();
+        char *got = grid_text_with(cases[c].path, cases[c].readers, &side);
+        if (cases[c].forks != (children_time() > before))
+            fail_msg("%s, %d readers: read %s", cases[c].path, cases[c].readers,
+                     cases[c].forks ? "in this process" : "by readers");
+        assert_string_equal(got, want);
+        assert_int_equal(side.pages, here.pages);
+        assert_string_equal(side.sha256, here.sha256);
+        if (cases[c].path == joined)
+            assert_int_equal(here.pages, 54);
         g_free(want);
-        g_free(src.name);
-        grid_free(grid);
-        g_free(data);
-        g_free(path);
+        g_free(got);
+        g_free(here.name);
+        g_free(side.name);
     }
+    g_unlink(joined);
+    g_rmdir(dir);
+    g_free(joined);
+    g_free(short_pdf);
+    g_free(dir);
 }
 
 /* A file still unread when the time limit passes is an error on the page
@@ -303,7 +341,8 @@ static void test_readers_agree(void **state)
 static void test_time_limit(void **state)
 {
     (void)state;
-    char *path = kp_test_path("fixtures/hokushin-kpi-h30.chromium.pdf");
+    char *dir = g_dir_make_tmp("kpipe-pdf-XXXXXX", NULL);
+    char *path = joined_fixtures(dir, 1); /* 27 pages: enough for readers */
     size_t len;
     kp_error err = KP_ERROR_INIT;
     char *data = file_read_all(path, &len, &err);
@@ -316,8 +355,11 @@ static void test_time_limit(void **state)
         assert_string_equal(err.message, "still unread after the time limit of 1e-09 s (--time-limit)");
         kp_error_clear(&err);
     }
+    g_unlink(path);
+    g_rmdir(dir);
     g_free(data);
     g_free(path);
+    g_free(dir);
 }
 
 int main(void)
