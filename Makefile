@@ -182,8 +182,14 @@ BENCH_RUNS ?= 7
 
 # valgrind over the command on the fixtures: no definite leak, no error.
 # (PCRE2's JIT code is opaque to valgrind: it runs without JIT here.)
+FIXTURE_PDFS := fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
+                fixtures/ebetsu-kpi-r5.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf \
+                fixtures/hokushin-kpi-h30.chromium.pdf
+
 memcheck: export KPIPE_PCRE2_JIT = 0
 memcheck: all
+	@command -v valgrind >/dev/null && command -v qpdf >/dev/null || \
+	  { echo "kpipe: installing valgrind qpdf"; $(call install_apt,valgrind qpdf); }
 	@# reader processes report into the log too: any line there fails the run
 	@rm -f $(BUILD)/memcheck.log; \
 	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
@@ -192,8 +198,9 @@ memcheck: all
 	  echo "kpipe: valgrind extract $$f"; \
 	  $$vg $(BIN) extract $$f -o /dev/null || exit 1; \
 	done; \
-	echo "kpipe: valgrind extract -j 1 (pages read in one process)"; \
-	$$vg $(BIN) extract fixtures/hokushin-kpi-h30.chromium.pdf -j 1 -o /dev/null || exit 1; \
+	echo "kpipe: valgrind extract -j 2 (27 pages joined by qpdf, read by reader processes)"; \
+	qpdf --empty --pages $(FIXTURE_PDFS) -- $(BUILD)/memcheck-joined.pdf || exit 1; \
+	$$vg $(BIN) extract $(BUILD)/memcheck-joined.pdf -j 2 -o /dev/null || exit 1; \
 	echo "kpipe: valgrind diff, check"; \
 	$$vg $(BIN) diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null || exit 1; \
 	$$vg $(BIN) check fixtures/ebetsu-kpi-r4.txt fixtures/bad/no-text.pdf >/dev/null; \
