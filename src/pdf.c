@@ -478,6 +478,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     GError *gerr = NULL;
     PopplerDocument *doc = pdf_open(file, data, len, options->password, &gerr);
     kp_grid *grid = NULL;
+    GString *sample = NULL; /* the text's first characters, to show in an error */
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
             kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
@@ -499,7 +500,8 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         goto out;
     }
     kp_layout *layout = layout_new();
-    size_t total_glyphs = 0, unreadable = 0;
+    size_t total_glyphs = 0, unreadable = 0, japanese = 0;
+    sample = g_string_new(NULL);
     gint64 deadline = options->time_limit > 0
                           ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
                           : 0;
@@ -514,6 +516,12 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         }
         total_glyphs += rp->page.glyphs->len;
         unreadable += rp->unreadable;
+        for (guint g = 0; g < rp->page.glyphs->len; g++) {
+            gunichar c = g_array_index(rp->page.glyphs, kp_glyph, g).c;
+            japanese += char_is_japanese(c);
+            if (sample->len < 24 && !g_unichar_isspace(c))
+                g_string_append_unichar(sample, c);
+        }
         layout_add_page(layout, &rp->page);
     }
     reader_stop(&reader);
@@ -534,11 +542,36 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                      "no text layer (a scanned image?): OCR is needed before kpipe can read it");
         goto out;
     }
+    /* Fonts without a Unicode map (no ToUnicode) read as whatever their
+     * encoding gives: stray Latin letters, control codes, a kanji here and
+     * there by chance. A Japanese table is mostly Japanese (three in four
+     * characters on the fixtures). Few Japanese characters alone is no proof
+     * (an appendix in English), so it takes none, or few and many unmapped. */
+    size_t all = total_glyphs + unreadable;
+    if (japanese == 0 || (japanese * 5 < all && unreadable * 10 > all)) {
+        grid_free(grid);
+        grid = NULL;
+        if (japanese == 0)
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                         "none of its %zu characters is Japanese (its text begins \"%s\"): "
+                         "fonts without a Unicode map (ToUnicode) read like this; OCR is "
+                         "needed before kpipe can read it",
+                         all, sample->str);
+        else
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                         "only %zu of its %zu characters are Japanese and %zu have no Unicode "
+                         "mapping (its text begins \"%s\"): fonts without a Unicode map "
+                         "(ToUnicode) read like this; OCR is needed before kpipe can read it",
+                         japanese, all, unreadable, sample->str);
+        goto out;
+    }
     source->name = g_path_get_basename(file);
     sha256_hex(data, len, source->sha256);
     source->is_pdf = true;
     source->pages = pages;
 out:
+    if (sample)
+        g_string_free(sample, TRUE);
     if (gerr)
         g_error_free(gerr);
     if (doc)

@@ -55,6 +55,13 @@ entry "an image-only (scanned) PDF" 2 \
     "fixtures/bad/no-text.pdf: error: no text layer (a scanned image?): OCR is needed before kpipe can read it" \
     "$kpipe" extract fixtures/bad/no-text.pdf -o "$tmp/out.json"
 
+entry "a PDF whose fonts have no Unicode map (ToUnicode): Latin letters" 2 \
+    'fixtures/bad/no-tounicode.calc.pdf: error: none of its 2954 characters is Japanese (its text begins "»¼½JK…T0¾0:¿fÀ¡"): fonts without a Unicode map (ToUnicode) read like this; OCR is needed before kpipe can read it' \
+    "$kpipe" extract fixtures/bad/no-tounicode.calc.pdf -o "$tmp/out.json"
+entry "a PDF whose fonts have no Unicode map (ToUnicode): control codes, a kanji by chance" 2 \
+    'fixtures/bad/no-tounicode.chromium.pdf: error: only 311 of its 3983 characters are Japanese and 1091 have no Unicode mapping (its text begins "àP{ÚlöÙ・êà・ÏÌ"): fonts without a Unicode map (ToUnicode) read like this; OCR is needed before kpipe can read it' \
+    "$kpipe" extract fixtures/bad/no-tounicode.chromium.pdf -o "$tmp/out.json"
+
 entry "a PDF with text but no KPI table" 2 \
     "fixtures/bad/no-table.pdf: error: no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)" \
     "$kpipe" extract fixtures/bad/no-table.pdf -o "$tmp/out.json"

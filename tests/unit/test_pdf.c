@@ -199,6 +199,10 @@ static void test_unusable_pdfs(void **state)
     expect_error("fixtures/bad/encrypted.pdf", "wrong", "password given does not open it");
     expect_error("fixtures/bad/no-text.pdf", NULL, "OCR is needed");
     expect_error("fixtures/bad/no-table.pdf", NULL, "no KPI table found");
+    expect_error("fixtures/bad/no-tounicode.calc.pdf", NULL,
+                 "none of its 2954 characters is Japanese (its text begins \"»¼½JK");
+    expect_error("fixtures/bad/no-tounicode.chromium.pdf", NULL,
+                 "only 311 of its 3983 characters are Japanese and 1091 have no Unicode mapping");
 
     kp_document *doc;
     kp_source src = {0};
