@@ -47,8 +47,23 @@ bool pdf_sniff(const char *data, size_t len)
     return false;
 }
 
-/* Kangxi radicals (⾧) stand in for kanji (長) in some producers' fonts;
- * NFKC maps that block back. */
+/* Radicals stand in for kanji in some producers' fonts, where one glyph
+ * serves both and the ToUnicode map names the radical: Kangxi radicals (⾧
+ * for 長), which NFKC maps back, and CJK radicals supplement forms (⻑ for
+ * 長, ⻝ for 食), which it does not: those seen in print are listed here,
+ * with the ideographs Unicode gives as their equivalents. */
+static const struct {
+    gunichar radical, ideograph;
+} radical_forms[] = {
+    {0x2EA0, 0x6C11}, /* ⺠ 民 */
+    {0x2EC4, 0x897F}, /* ⻄ 西 */
+    {0x2ED1, 0x9577}, /* ⻑ 長 */
+    {0x2ED8, 0x9752}, /* ⻘ 青 */
+    {0x2EDD, 0x98DF}, /* ⻝ 食 */
+    {0x2EE9, 0x9EC4}, /* ⻩ 黄 */
+    {0x2EF2, 0x4E80}, /* ⻲ 亀 */
+};
+
 static gunichar glyph_char(gunichar c)
 {
     if (c >= 0x2F00 && c <= 0x2FDF) {
@@ -61,6 +76,10 @@ static gunichar glyph_char(gunichar c)
         g_free(n);
         return out;
     }
+    if (c >= 0x2E80 && c <= 0x2EFF)
+        for (size_t i = 0; i < G_N_ELEMENTS(radical_forms); i++)
+            if (radical_forms[i].radical == c)
+                return radical_forms[i].ideograph;
     return c;
 }
 

@@ -115,6 +115,14 @@ static void test_other_city_chromium(void **state)
     assert_same_document("fixtures/hokushin-kpi-h30.txt", "fixtures/hokushin-kpi-h30.chromium.pdf");
 }
 
+/* The seed printed with radicals in place of kanji (⾧ for 長, ⻝ for 食):
+ * read as the seed itself. */
+static void test_radicals_read_as_kanji(void **state)
+{
+    (void)state;
+    assert_same_document("fixtures/ebetsu-kpi-r4.txt", "fixtures/ebetsu-kpi-r4.radicals.chromium.pdf");
+}
+
 static int heading_lines(const kp_grid *grid)
 {
     int n = 0;
@@ -374,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_next_edition_calc),
         cmocka_unit_test(test_other_city_calc),
         cmocka_unit_test(test_other_city_chromium),
+        cmocka_unit_test(test_radicals_read_as_kanji),
         cmocka_unit_test(test_table_across_pages),
         cmocka_unit_test(test_several_tables_a_page),
         cmocka_unit_test(test_unusable_pdfs),
