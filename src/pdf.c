@@ -47,42 +47,6 @@ bool pdf_sniff(const char *data, size_t len)
     return false;
 }
 
-/* Radicals stand in for kanji in some producers' fonts, where one glyph
- * serves both and the ToUnicode map names the radical: Kangxi radicals (⾧
- * for 長), which NFKC maps back, and CJK radicals supplement forms (⻑ for
- * 長, ⻝ for 食), which it does not: those seen in print are listed here,
- * with the ideographs Unicode gives as their equivalents. */
-static const struct {
-    gunichar radical, ideograph;
-} radical_forms[] = {
-    {0x2EA0, 0x6C11}, /* ⺠ 民 */
-    {0x2EC4, 0x897F}, /* ⻄ 西 */
-    {0x2ED1, 0x9577}, /* ⻑ 長 */
-    {0x2ED8, 0x9752}, /* ⻘ 青 */
-    {0x2EDD, 0x98DF}, /* ⻝ 食 */
-    {0x2EE9, 0x9EC4}, /* ⻩ 黄 */
-    {0x2EF2, 0x4E80}, /* ⻲ 亀 */
-};
-
-static gunichar glyph_char(gunichar c)
-{
-    if (c >= 0x2F00 && c <= 0x2FDF) {
-        gunichar out = c;
-        char buf[8];
-        buf[g_unichar_to_utf8(c, buf)] = '\0';
-        char *n = g_utf8_normalize(buf, -1, G_NORMALIZE_NFKC);
-        if (n && g_utf8_strlen(n, -1) == 1)
-            out = g_utf8_get_char(n);
-        g_free(n);
-        return out;
-    }
-    if (c >= 0x2E80 && c <= 0x2EFF)
-        for (size_t i = 0; i < G_N_ELEMENTS(radical_forms); i++)
-            if (radical_forms[i].radical == c)
-                return radical_forms[i].ideograph;
-    return c;
-}
-
 /* A character no font mapped to Unicode: what a PDF without ToUnicode maps
  * gives (U+FFFD, private use, control characters). */
 static bool glyph_unreadable(gunichar c)
@@ -110,7 +74,7 @@ static GArray *page_glyphs(PopplerPage *page, size_t *unreadable)
             }
             kp_glyph g;
             memset(&g, 0, sizeof g); /* padding too: a page may be sent down a pipe */
-            g.c = glyph_char(c);
+            g.c = char_from_radical(c);
             g.x0 = rects[i].x1;
             g.y0 = rects[i].y1;
             g.x1 = rects[i].x2;

@@ -53,6 +53,22 @@ char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err
     return NULL;
 }
 
+/* TEXT with radicals read as the kanji they stand for, as the PDF path
+ * reads them (text pulled out of a PDF keeps what its ToUnicode said).
+ * Newly allocated. */
+static char *text_from_radicals(const char *text, size_t len)
+{
+    GString *out = g_string_sized_new(len);
+    for (const char *q = text; q < text + len; q = g_utf8_next_char(q)) {
+        gunichar c = g_utf8_get_char(q);
+        if (c >= 0x2E80 && c <= 0x2FDF)
+            g_string_append_unichar(out, char_from_radical(c));
+        else
+            g_string_append_len(out, q, g_utf8_next_char(q) - q);
+    }
+    return g_string_free(out, FALSE);
+}
+
 kp_grid *text_to_grid(const char *utf8)
 {
     kp_grid *grid = grid_new();
@@ -69,8 +85,7 @@ kp_grid *text_to_grid(const char *utf8)
         const char *cell = p;
         for (size_t i = 0; i <= n; i++) {
             if (i == n || p[i] == '\t') {
-                char *text = g_strndup(cell, (gsize)(p + i - cell));
-                g_ptr_array_add(line->cells, text);
+                g_ptr_array_add(line->cells, text_from_radicals(cell, (size_t)(p + i - cell)));
                 cell = p + i + 1;
             }
         }

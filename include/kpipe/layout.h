@@ -82,5 +82,8 @@ char *cell_strip_spaces(const char *s);
 char *cell_key(const char *s);
 /* True for a character after which a wrapped line joins without a space. */
 bool char_is_japanese(gunichar c);
+/* The kanji a radical stands for where fonts share one glyph between them
+ * (⾧ and ⻑ for 長); any other character as it is. */
+gunichar char_from_radical(gunichar c);
 
 #endif

@@ -14,7 +14,8 @@
  * first byte that is neither (exit 2). Newly allocated. */
 char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err);
 
-/* Splits decoded text into grid lines: one line a line, cells at tabs. */
+/* Splits decoded text into grid lines: one line a line, cells at tabs;
+ * radicals standing for kanji are read as the kanji (char_from_radical). */
 kp_grid *text_to_grid(const char *utf8);
 
 /* The grid of text already read (DATA, LEN bytes of FILE): fills SOURCE

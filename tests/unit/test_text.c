@@ -92,6 +92,22 @@ static void test_unwrap(void **state)
     g_free(k2);
 }
 
+/* Text pulled out of a PDF whose fonts named radicals for kanji (⾧ for 長,
+ * ⻝ for 食) reads as the kanji, as the PDF itself does. */
+static void test_radicals(void **state)
+{
+    (void)state;
+    kp_grid *grid = text_to_grid("⾧期\t⻝品⺠間\t⼈⼝\tA⻑B\n⺀\t⻤\n");
+    kp_grid_line *l1 = g_ptr_array_index(grid->lines, 0), *l2 = g_ptr_array_index(grid->lines, 1);
+    assert_string_equal(grid_cell(l1, 0), "長期");
+    assert_string_equal(grid_cell(l1, 1), "食品民間");
+    assert_string_equal(grid_cell(l1, 2), "人口");
+    assert_string_equal(grid_cell(l1, 3), "A長B");
+    assert_string_equal(grid_cell(l2, 0), "⺀"); /* not in the table: kept as it is */
+    assert_string_equal(grid_cell(l2, 1), "⻤");
+    grid_free(grid);
+}
+
 static void test_load_file(void **state)
 {
     (void)state;
@@ -119,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_utf8_and_bom),     cmocka_unit_test(test_shift_jis),
         cmocka_unit_test(test_neither_encoding), cmocka_unit_test(test_grid),
         cmocka_unit_test(test_unwrap),           cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_radicals),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
