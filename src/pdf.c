@@ -196,7 +196,7 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
 #define MAX_BLOCK 16
 /* A reader costs a process that loads the document's fonts and fills
  * poppler's caches again (about 35 ms of processor time on a Calc-printed
- * fixture); below this many pages a reader it does not pay for itself (a
+ * fixture): one for fewer pages than this does not pay for itself (a
  * 10-page mix of fixtures took as long either way). */
 #define MIN_PAGES_PER_READER 8
 
@@ -348,7 +348,7 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
         r->pid[k] = pid;
         r->readers = k + 1;
     }
-    if (r->readers == 1 || (r->readers > 0 && r->readers < want)) {
+    if (r->readers > 0 && r->readers < want) {
         /* pages are dealt to readers by number: with one missing, read here */
         reader_stop(r);
         memset(r, 0, sizeof *r);
