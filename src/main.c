@@ -361,8 +361,7 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
     int status = KP_EXIT_OK;
     if (err.exit_code) {
         char *line = kp_error_format(&err);
-        ssize_t n = write(fd, line, strlen(line));
-        (void)n;
+        (void)fd_write_all(fd, line, strlen(line)); /* the parent reports its absence */
         g_free(line);
         status = KP_EXIT_UNUSABLE;
     }

@@ -9,16 +9,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool write_all(int fd, const char *data, size_t len)
+bool fd_write_all(int fd, const void *data, size_t len)
 {
+    const char *p = data;
     while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO; /* no progress: a reason for the message */
             return false;
         }
-        data += n;
+        p += n;
         len -= (size_t)n;
     }
     return true;
@@ -27,7 +30,7 @@ static bool write_all(int fd, const char *data, size_t len)
 bool output_write(const char *path, const char *data, size_t len, kp_error *err)
 {
     if (!path || strcmp(path, "-") == 0) {
-        if (!write_all(STDOUT_FILENO, data, len)) {
+        if (!fd_write_all(STDOUT_FILENO, data, len)) {
             kp_error_set(err, KP_EXIT_UNUSABLE, "<stdout>", 0, 0, 0, "cannot write: %s",
                          g_strerror(errno));
             return false;
@@ -39,7 +42,7 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         int fd = open(path, O_WRONLY | O_CLOEXEC);
-        bool ok = fd >= 0 && write_all(fd, data, len);
+        bool ok = fd >= 0 && fd_write_all(fd, data, len);
         int saved = errno;
         if (fd >= 0 && close(fd) != 0 && ok) {
             saved = errno;
@@ -59,7 +62,7 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
     bool ok = fd >= 0;
     int saved = errno;
     if (ok) {
-        ok = write_all(fd, data, len) && fsync(fd) == 0;
+        ok = fd_write_all(fd, data, len) && fsync(fd) == 0;
         saved = errno;
         ok = (close(fd) == 0) && ok;
         if (ok && rename(tmpl, path) != 0) {

@@ -18,6 +18,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "kpipe/output.h"
 #include "kpipe/text.h"
 
 /* Pixels a point for finding rulings: a hairline border stays at least one
@@ -87,7 +88,7 @@ static GArray *page_glyphs(PopplerPage *page, size_t *unreadable)
     return glyphs;
 }
 
-/* A thread's page image, kept from page to page: a fresh surface a page would
+/* A reader's page image, kept from page to page: a fresh surface a page would
  * cost an allocation, zeroing and page faults each time. */
 typedef struct {
     unsigned char *pixels;
@@ -232,21 +233,6 @@ static void reader_read_here(page_reader *r, int i)
     read_one(r->doc, i, &r->page, &r->canvas);
 }
 
-static bool write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Reader K: its pages down FD; the exit status for _exit. It returns
  * rather than exits (and is kept from being found noreturn), so that the
  * registers holding the parent's pointers are saved on the stack as in any
@@ -269,9 +255,9 @@ static int __attribute__((noinline)) reader_child(page_reader *r, int k, int pag
         const kp_page *pg = &r->page.page;
         page_record rec = {pg->number, pg->width, pg->height, r->page.unreadable,
                            pg->glyphs->len, pg->rulings->len};
-        if (!write_all(fd, &rec, sizeof rec) ||
-            !write_all(fd, pg->glyphs->data, (size_t)pg->glyphs->len * sizeof(kp_glyph)) ||
-            !write_all(fd, pg->rulings->data, (size_t)pg->rulings->len * sizeof(kp_ruling)))
+        if (!fd_write_all(fd, &rec, sizeof rec) ||
+            !fd_write_all(fd, pg->glyphs->data, (size_t)pg->glyphs->len * sizeof(kp_glyph)) ||
+            !fd_write_all(fd, pg->rulings->data, (size_t)pg->rulings->len * sizeof(kp_ruling)))
             return 1;
     }
     return 0;

@@ -50,9 +50,11 @@ check "Shift_JIS seed: same document as UTF-8" sh -c "sed 's/\"source\":{[^}]*}/
 strip_sources() {
     sed -e 's/"source":{[^}]*}//g' -e 's/"\(line\|page\)":\([0-9]*\|null\)/"\1":_/g' "$1"
 }
-for pdf in fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
-           fixtures/ebetsu-kpi-r5.calc.pdf \
-           fixtures/hokushin-kpi-h30.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf; do
+# the fixture PDFs that have a text twin (fixtures/NAME.txt for NAME.PRODUCER.pdf)
+fixture_pdfs="fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf
+              fixtures/ebetsu-kpi-r5.calc.pdf
+              fixtures/hokushin-kpi-h30.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf"
+for pdf in $fixture_pdfs; do
     base=$(basename "$pdf" | sed 's/\.[a-z]*\.pdf$//')
     "$kpipe" extract "$pdf" -o "$tmp/pdf.json"
     "$kpipe" extract "fixtures/$base.txt" -o "$tmp/txt.json"
@@ -180,11 +182,8 @@ check "figure prints one canonical Quantity a line" [ "$out" = "$expected" ]
 expect_fail "figure: a malformed figure exits 1 with one error line" 1 'malformed-figure' "$kpipe" figure "12.3.4人"
 
 # --- pages of one PDF read side by side by reader processes (-j)
-set -- fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
-       fixtures/ebetsu-kpi-r5.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf \
-       fixtures/hokushin-kpi-h30.chromium.pdf
-qpdf --empty --pages "$@" "$@" "$@" "$@" -- "$tmp/long.pdf"
-set --
+# shellcheck disable=SC2086 # a list of paths without spaces
+qpdf --empty --pages $fixture_pdfs $fixture_pdfs $fixture_pdfs $fixture_pdfs -- "$tmp/long.pdf"
 "$kpipe" extract "$tmp/long.pdf" -j 1 -o "$tmp/long1.json"
 "$kpipe" extract "$tmp/long.pdf" -j 2 -o "$tmp/long2.json"
 "$kpipe" extract "$tmp/long.pdf" -j 5 -o "$tmp/long5.json"
