@@ -716,7 +716,6 @@ static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *me
 int main(int argc, char **argv)
 {
     g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
-    pdf_init(); /* before any thread: poppler sets up its globals unlocked */
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *cmd = argv[1];

@@ -25,20 +25,6 @@
  * pixel wide, and a 5 pt run is 7 pixels. */
 #define RULING_SCALE 1.0
 
-void pdf_init(void)
-{
-    static const char tiny[] = "%PDF-1.1\n"
-                               "1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-                               "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-                               "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
-                               "trailer<</Root 1 0 R>>\n";
-    GBytes *bytes = g_bytes_new_static(tiny, sizeof tiny - 1);
-    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, NULL);
-    if (doc)
-        g_object_unref(doc);
-    g_bytes_unref(bytes);
-}
-
 bool pdf_sniff(const char *data, size_t len)
 {
     size_t n = len < 1024 ? len : 1024;

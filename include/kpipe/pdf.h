@@ -18,11 +18,6 @@ typedef struct kp_pdf_options {
                                this process (as a library or fuzzer wants) */
 } kp_pdf_options;
 
-/* Sets up poppler's process-wide state. poppler-glib creates it lazily and
- * without a lock when the first document opens, so a program that reads PDFs
- * on several threads calls this once before it starts them. */
-void pdf_init(void);
-
 /* True when DATA starts like a PDF (the header may follow a few junk bytes,
  * as readers allow). */
 bool pdf_sniff(const char *data, size_t len);
