@@ -89,6 +89,15 @@ static gint compare_int(gconstpointer a, gconstpointer b)
     return (x > y) - (x < y);
 }
 
+/* Appends V to INTS unless it is there already (a handful of years or goals). */
+static void append_new_int(GArray *ints, int v)
+{
+    for (guint k = 0; k < ints->len; k++)
+        if (g_array_index(ints, int, k) == v)
+            return;
+    g_array_append_val(ints, v);
+}
+
 static void compare_rows(kp_diff *d, int goal, const kp_row *o, const kp_row *n)
 {
     if (o->number != n->number)
@@ -104,14 +113,8 @@ static void compare_rows(kp_diff *d, int goal, const kp_row *o, const kp_row *n)
     GArray *years = g_array_new(FALSE, FALSE, sizeof(int));
     for (int side = 0; side < 2; side++) {
         const kp_row *r = side ? n : o;
-        for (guint i = 0; i < r->actuals->len; i++) {
-            int fy = ((kp_actual *)g_ptr_array_index(r->actuals, i))->fy;
-            bool seen = false;
-            for (guint k = 0; k < years->len; k++)
-                seen |= g_array_index(years, int, k) == fy;
-            if (!seen)
-                g_array_append_val(years, fy);
-        }
+        for (guint i = 0; i < r->actuals->len; i++)
+            append_new_int(years, ((kp_actual *)g_ptr_array_index(r->actuals, i))->fy);
     }
     g_array_sort(years, compare_int);
     for (guint i = 0; i < years->len; i++) {
@@ -215,14 +218,8 @@ kp_diff *diff_documents(const kp_document *old, const kp_document *new_)
     GArray *numbers = g_array_new(FALSE, FALSE, sizeof(int));
     for (int side = 0; side < 2; side++) {
         const kp_document *doc = side ? new_ : old;
-        for (guint i = 0; i < doc->goals->len; i++) {
-            int n = ((kp_goal *)g_ptr_array_index(doc->goals, i))->number;
-            bool seen = false;
-            for (guint k = 0; k < numbers->len; k++)
-                seen |= g_array_index(numbers, int, k) == n;
-            if (!seen)
-                g_array_append_val(numbers, n);
-        }
+        for (guint i = 0; i < doc->goals->len; i++)
+            append_new_int(numbers, ((kp_goal *)g_ptr_array_index(doc->goals, i))->number);
     }
     for (guint i = 0; i < numbers->len; i++) {
         int n = g_array_index(numbers, int, i);
