@@ -54,7 +54,7 @@ char *document_to_csv(const kp_document *doc, bool bom)
         for (guint ri = 0; ri < g->rows->len; ri++) {
             const kp_row *r = g_ptr_array_index(g->rows, ri);
             if (r->baseline)
-                figure_line(out, g, r, "baseline", 0, r->baseline);
+                figure_line(out, g, r, "baseline", r->baseline->fy, r->baseline);
             for (guint i = 0; i < r->actuals->len; i++) {
                 const kp_actual *a = g_ptr_array_index(r->actuals, i);
                 figure_line(out, g, r, "actual", a->fy, a->quantity);

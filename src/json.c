@@ -248,8 +248,11 @@ json_t *quantity_to_json(const kp_quantity *q, bool target)
     json_object_set_new(o, "cumulative", json_boolean(q->cumulative));
     json_object_set_new(o, "qualifier", string_or_null(q->qualifier));
     json_object_set_new(o, "note", string_or_null(q->note));
+    /* a target always carries its year; other figures only a printed one */
     if (target)
         json_object_set_new(o, "fy", q->fy ? json_integer(q->fy) : json_null());
+    else if (q->fy)
+        json_object_set_new(o, "fy", json_integer(q->fy));
     return o;
 }
 
@@ -297,11 +300,35 @@ static json_t *assessment_json(const kp_assessment *a)
     return o;
 }
 
+static json_t *evaluations_json(const GPtrArray *a)
+{
+    json_t *arr = json_array();
+    for (guint i = 0; i < a->len; i++) {
+        const kp_evaluation *e = g_ptr_array_index(a, i);
+        json_t *o = json_object();
+        json_object_set_new(o, "heading", json_string(e->heading));
+        json_object_set_new(o, "mark", json_string(e->mark));
+        json_object_set_new(o, "meaning", string_or_null(e->meaning));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *remarks_json(const GPtrArray *a)
+{
+    json_t *o = json_object();
+    for (guint i = 0; i < a->len; i++) {
+        const kp_remark *r = g_ptr_array_index(a, i);
+        json_object_set_new(o, r->heading, json_string(r->text));
+    }
+    return o;
+}
+
 static json_t *row_json(const kp_row *r)
 {
     json_t *o = json_object();
     json_object_set_new(o, "number", json_integer(r->number));
-    json_object_set_new(o, "measure", json_integer(r->measure));
+    json_object_set_new(o, "measure", r->measure ? json_integer(r->measure) : json_null());
     json_object_set_new(o, "projects", strings_json(r->projects));
     json_object_set_new(o, "notes", strings_json(r->notes));
     json_object_set_new(o, "relisted", json_boolean(r->relisted));
@@ -324,6 +351,9 @@ static json_t *row_json(const kp_row *r)
     }
     json_object_set_new(o, "actuals", actuals);
     json_object_set_new(o, "target", quantity_to_json(r->target, true));
+    json_object_set_new(o, "achievement", quantity_to_json(r->achievement, false));
+    json_object_set_new(o, "evaluations", evaluations_json(r->evaluations));
+    json_object_set_new(o, "remarks", remarks_json(r->remarks));
     json_object_set_new(o, "assessment", assessment_json(r->assessment));
     json_object_set_new(o, "source", location_json(&r->where));
     return o;
@@ -348,6 +378,10 @@ static json_t *goal_json(const kp_goal *g)
     for (guint i = 0; i < g->rows->len; i++)
         json_array_append_new(rows, row_json(g_ptr_array_index(g->rows, i)));
     json_object_set_new(o, "rows", rows);
+    json_t *indicators = json_array();
+    for (guint i = 0; i < g->indicators->len; i++)
+        json_array_append_new(indicators, row_json(g_ptr_array_index(g->indicators, i)));
+    json_object_set_new(o, "indicators", indicators);
     return o;
 }
 
@@ -524,8 +558,23 @@ static kp_row *row_from_json(const json_t *o, int seq)
     }
     r->baseline = quantity_from_json(json_object_get(o, "baseline"));
     r->target = quantity_from_json(json_object_get(o, "target"));
+    r->achievement = quantity_from_json(json_object_get(o, "achievement"));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(o, "evaluations"), i, e) {
+        const char *heading = json_string_value(json_object_get(e, "heading"));
+        const char *mark = json_string_value(json_object_get(e, "mark"));
+        if (!heading || !mark)
+            continue;
+        row_add_evaluation(r, heading, mark);
+        kp_evaluation *last = g_ptr_array_index(r->evaluations, r->evaluations->len - 1);
+        last->meaning = dup_string(json_object_get(e, "meaning"));
+    }
     const char *fy;
     json_t *v;
+    json_object_foreach(json_object_get(o, "remarks"), fy, v)
+        if (json_is_string(v))
+            row_add_remark(r, fy, json_string_value(v));
     json_object_foreach(json_object_get(o, "actuals"), fy, v) {
         kp_quantity *q = quantity_from_json(v);
         if (!q)
@@ -594,6 +643,8 @@ kp_document *document_from_json(const char *data, size_t len, const char *file, 
         }
         json_array_foreach(json_object_get(v, "rows"), k, m)
             g_ptr_array_add(g->rows, row_from_json(m, seq++));
+        json_array_foreach(json_object_get(v, "indicators"), k, m)
+            g_ptr_array_add(g->indicators, row_from_json(m, seq++));
     }
     json_array_foreach(json_object_get(root, "diagnostics"), i, v) {
         const char *sev = json_string_value(json_object_get(v, "severity"));

@@ -45,11 +45,13 @@ const char *grid_cell(const kp_grid_line *line, guint n)
     return n < line->cells->len ? g_ptr_array_index(line->cells, n) : "";
 }
 
-char *grid_to_text(const kp_grid *grid)
+char *grid_to_text(const kp_grid *grid, const char *const *before)
 {
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < grid->lines->len; i++) {
         const kp_grid_line *l = g_ptr_array_index(grid->lines, i);
+        if (before && before[i])
+            g_string_append_printf(s, "%s\n", before[i]);
         for (guint c = 0; c < l->cells->len; c++) {
             if (c)
                 g_string_append_c(s, '\t');

@@ -14,6 +14,7 @@
 #include "kpipe/diff.h"
 #include "kpipe/error.h"
 #include "kpipe/json.h"
+#include "kpipe/kpipe.h"
 #include "kpipe/layout.h"
 #include "kpipe/output.h"
 #include "kpipe/parse.h"
@@ -130,65 +131,6 @@ static kp_rules *load_rules(const char *given, kp_error *err)
         return NULL;
     }
     return rules;
-}
-
-/* The grid of an input already read: PDF or text. NULL with ERR set. */
-static kp_grid *grid_from_data(const char *file, const char *data, size_t len,
-                               const kp_pdf_options *pdf, kp_source *source, kp_error *err)
-{
-    return pdf_sniff(data, len) ? pdf_load(file, data, len, pdf, source, err)
-                                : text_read(file, data, len, source, err);
-}
-
-/* Reads FILE (PDF or text) into a grid; NULL with ERR set. */
-static kp_grid *grid_load(const char *file, const kp_pdf_options *pdf, kp_source *source,
-                          kp_error *err)
-{
-    size_t len;
-    char *data = file_read_all(file, &len, err);
-    if (!data)
-        return NULL;
-    kp_grid *grid = grid_from_data(file, data, len, pdf, source, err);
-    g_free(data);
-    return grid;
-}
-
-/* Is DATA kpi-json (an object, first of all)? */
-static bool looks_like_json(const char *data, size_t len)
-{
-    size_t i = 0;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
-        i++;
-    return i < len && data[i] == '{';
-}
-
-/* Reads FILE into a checked document; NULL with ERR set. kpi-json (from an
- * earlier run) is read back as it was written. */
-static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
-                                  const kp_rules *rules, kp_error *err)
-{
-    size_t len;
-    char *data = file_read_all(file, &len, err);
-    if (!data)
-        return NULL;
-    if (looks_like_json(data, len) && !pdf_sniff(data, len)) {
-        kp_document *doc = document_from_json(data, len, file, err);
-        g_free(data);
-        return doc;
-    }
-    kp_source source = {0};
-    kp_grid *grid = grid_from_data(file, data, len, pdf, &source, err);
-    g_free(data);
-    if (!grid)
-        return NULL;
-    kp_document *doc = parse_document(grid, rules, &source, file, err);
-    g_free(source.name);
-    grid_free(grid);
-    if (doc)
-        validate_document(doc);
-    return doc;
 }
 
 /* Options shared by the commands that read documents. */
@@ -350,7 +292,7 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
                        int fd)
 {
     kp_error err = KP_ERROR_INIT;
-    kp_document *doc = document_load(it->file, &o->pdf, rules, &err);
+    kp_document *doc = kp_document_load(it->file, &o->pdf, rules, NULL, &err);
     if (doc) {
         char *text = render_document(doc, o, csv, it->file, &err);
         if (text)
@@ -527,7 +469,7 @@ static int cmd_extract(int argc, char **argv)
         return status;
     }
     const char *file = argv[o.first_arg];
-    kp_document *doc = document_load(file, &o.pdf, rules, &err);
+    kp_document *doc = kp_document_load(file, &o.pdf, rules, NULL, &err);
     if (doc) {
         char *text = render_document(doc, &o, csv, file, &err);
         if (text)
@@ -553,8 +495,8 @@ static int cmd_diff(int argc, char **argv)
         return usage_error("--format is text or json, not '%s'", o.format);
     kp_error err = KP_ERROR_INIT;
     kp_rules *rules = load_rules(o.rules_dir, &err);
-    kp_document *old = rules ? document_load(argv[o.first_arg], &o.pdf, rules, &err) : NULL;
-    kp_document *new_ = old ? document_load(argv[o.first_arg + 1], &o.pdf, rules, &err) : NULL;
+    kp_document *old = rules ? kp_document_load(argv[o.first_arg], &o.pdf, rules, NULL, &err) : NULL;
+    kp_document *new_ = old ? kp_document_load(argv[o.first_arg + 1], &o.pdf, rules, NULL, &err) : NULL;
     int status = KP_EXIT_OK;
     if (new_) {
         kp_diff *d = diff_documents(old, new_);
@@ -588,15 +530,31 @@ static int cmd_text(int argc, char **argv)
         return rc;
     const char *file = argv[o.first_arg];
     kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(o.rules_dir, &err);
     kp_source source = {0};
-    kp_grid *grid = grid_load(file, &o.pdf, &source, &err);
-    if (grid) {
-        char *text = grid_to_text(grid);
+    kp_grid *grid = rules ? kp_grid_load(file, &o.pdf, &source, &err) : NULL;
+    GArray *notes = g_array_new(FALSE, FALSE, sizeof(kp_table_note));
+    /* parsed too, to show each table's column roles above it */
+    kp_document *doc = grid ? parse_document_traced(grid, rules, &source, file, notes, &err) : NULL;
+    if (doc) {
+        const char **before = g_new0(const char *, grid->lines->len + 1);
+        for (guint i = 0; i < notes->len; i++) {
+            const kp_table_note *n = &g_array_index(notes, kp_table_note, i);
+            if (n->line < grid->lines->len)
+                before[n->line] = n->text;
+        }
+        char *text = grid_to_text(grid, before);
         output_write(o.out, text, strlen(text), &err);
         g_free(text);
+        g_free(before);
     }
+    for (guint i = 0; i < notes->len; i++)
+        g_free(g_array_index(notes, kp_table_note, i).text);
+    g_array_free(notes, TRUE);
+    document_free(doc);
     g_free(source.name);
     grid_free(grid);
+    rules_free(rules);
     return finish(&err);
 }
 
@@ -621,7 +579,7 @@ static int cmd_check(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         inputs[i].file = argv[o.first_arg + i];
         inputs[i].error = &errors[i];
-        kp_document *doc = document_load(inputs[i].file, &o.pdf, rules, &errors[i]);
+        kp_document *doc = kp_document_load(inputs[i].file, &o.pdf, rules, NULL, &errors[i]);
         inputs[i].doc = doc;
         if (!doc) {
             unusable = true;

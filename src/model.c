@@ -15,6 +15,16 @@ bool decimal_mul_int(kp_decimal *d, int64_t factor)
     return true;
 }
 
+bool decimal_mul(kp_decimal *d, kp_decimal factor)
+{
+    kp_decimal r = *d;
+    if (!decimal_mul_int(&r, factor.coef) || __builtin_add_overflow(r.exp, factor.exp, &r.exp))
+        return false;
+    decimal_normalize(&r);
+    *d = r;
+    return true;
+}
+
 static bool pow10_scale(int64_t *v, int32_t by)
 {
     while (by-- > 0)
@@ -145,9 +155,55 @@ static void actual_free(gpointer p)
     g_free(a);
 }
 
+static void evaluation_free(gpointer p)
+{
+    kp_evaluation *e = p;
+    g_free(e->heading);
+    g_free(e->mark);
+    g_free(e->meaning);
+    g_free(e);
+}
+
+static void remark_free(gpointer p)
+{
+    kp_remark *r = p;
+    g_free(r->heading);
+    g_free(r->text);
+    g_free(r);
+}
+
+void row_add_evaluation(kp_row *row, const char *heading, const char *mark)
+{
+    kp_evaluation *e = g_new0(kp_evaluation, 1);
+    e->heading = g_strdup(heading);
+    e->mark = g_strdup(mark);
+    g_ptr_array_add(row->evaluations, e);
+}
+
+/* A heading given twice (a prose row under a column of the same name) adds
+ * its text to the first. */
+void row_add_remark(kp_row *row, const char *heading, const char *text)
+{
+    for (guint i = 0; i < row->remarks->len; i++) {
+        kp_remark *r = g_ptr_array_index(row->remarks, i);
+        if (strcmp(r->heading, heading) == 0) {
+            char *joined = *r->text ? g_strconcat(r->text, " ", text, NULL) : g_strdup(text);
+            g_free(r->text);
+            r->text = joined;
+            return;
+        }
+    }
+    kp_remark *r = g_new0(kp_remark, 1);
+    r->heading = g_strdup(heading);
+    r->text = g_strdup(text);
+    g_ptr_array_add(row->remarks, r);
+}
+
 kp_row *row_new(void)
 {
     kp_row *r = g_new0(kp_row, 1);
+    r->evaluations = g_ptr_array_new_with_free_func(evaluation_free);
+    r->remarks = g_ptr_array_new_with_free_func(remark_free);
     r->projects = g_ptr_array_new_with_free_func(g_free);
     r->notes = g_ptr_array_new_with_free_func(g_free);
     r->activities = g_ptr_array_new_with_free_func(g_free);
@@ -166,6 +222,9 @@ void row_free(kp_row *r)
     g_free(r->kpi_name);
     quantity_free(r->baseline);
     quantity_free(r->target);
+    quantity_free(r->achievement);
+    g_ptr_array_free(r->evaluations, TRUE);
+    g_ptr_array_free(r->remarks, TRUE);
     g_free(r->assessment);
     g_free(r);
 }
@@ -196,6 +255,7 @@ static void goal_free(gpointer p)
     g_free(g->detail_title);
     g_ptr_array_free(g->measures, TRUE);
     g_ptr_array_free(g->rows, TRUE);
+    g_ptr_array_free(g->indicators, TRUE);
     g_array_free(g->fiscal_years, TRUE);
     g_free(g);
 }
@@ -206,6 +266,7 @@ kp_goal *goal_new(int number)
     g->number = number;
     g->measures = g_ptr_array_new_with_free_func(measure_free);
     g->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
+    g->indicators = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
     g->fiscal_years = g_array_new(FALSE, FALSE, sizeof(int));
     return g;
 }

@@ -1,10 +1,11 @@
 /* kpipe — grid to document (see include/kpipe/parse.h).
  *
- * One pass over the grid lines. A goal heading with column headings starts a
- * detail table; one without starts a goal of the summary list. A detail table
- * collects heading lines until its first numbered row, then classifies its
- * columns by the col-* rules; every later line is a row, a continuation of the
- * row above (no number of its own), or ends the table. */
+ * One pass over the grid lines. A goal line sets the goal the lines below
+ * belong to; a line of column headings (with the goal in its first cell or
+ * not) starts a detail table (table.c); other lines after a goal are its
+ * summary list (as lines, or as a table with the goal merged down the left)
+ * or its 数値目標; lines before the first goal are the front matter, where the
+ * title, the municipality and the plan period are found. */
 #include "kpipe/parse.h"
 
 #include <stdio.h>
@@ -12,45 +13,7 @@
 #include <string.h>
 
 #include "kpipe/quantity.h"
-
-typedef enum {
-    COL_NONE,
-    COL_NO,
-    COL_MEASURE,
-    COL_PROJECTS,
-    COL_ACTIVITIES,
-    COL_KPI,
-    COL_BASELINE,
-    COL_YEAR,
-    COL_TARGET
-} col_kind;
-
-typedef struct {
-    col_kind kind;
-    int fy;
-} column_info;
-
-typedef struct {
-    kp_goal *goal;
-    GPtrArray *headers;     /* GString * per column */
-    GArray *columns;        /* column_info */
-    bool ready;
-    guint no_col;
-    int target_fy;
-    GPtrArray *pending;     /* GString * per cell of the row being collected */
-    kp_location pending_where;
-    int last_measure;
-    char *last_kpi;
-} detail_table;
-
-typedef struct {
-    const kp_rules *rules;
-    kp_document *doc;
-    int tables, summary_goals, rows; /* how many read so far */
-    kp_goal *summary_goal;
-    kp_measure *summary_measure;
-    detail_table *table;
-} parser;
+#include "parser.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -78,7 +41,7 @@ static char *trimmed_ends(const char *s)
     return g_strndup(s, (gsize)(end - s));
 }
 
-static bool cell_blank(const char *s)
+bool cell_blank(const char *s)
 {
     for (const char *p = s; *p; p = g_utf8_next_char(p))
         if (!g_unichar_isspace(g_utf8_get_char(p)))
@@ -86,7 +49,7 @@ static bool cell_blank(const char *s)
     return true;
 }
 
-static guint nonblank_cells(const kp_grid_line *line)
+guint nonblank_cells(const kp_grid_line *line)
 {
     guint n = 0;
     for (guint i = 0; i < line->cells->len; i++)
@@ -94,7 +57,7 @@ static guint nonblank_cells(const kp_grid_line *line)
     return n;
 }
 
-static char *nfkc(const char *s)
+char *nfkc(const char *s)
 {
     char *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
     return n ? n : g_strdup(s);
@@ -102,12 +65,27 @@ static char *nfkc(const char *s)
 
 static int number_of(const char *digits)
 {
-    char *n = nfkc(digits);
-    char *k = cell_strip_spaces(n);
-    int v = atoi(k);
+    char *k = cell_key(digits);
+    int v = g_ascii_isdigit(*k) ? atoi(k) : 0;
     g_free(k);
-    g_free(n);
     return v;
+}
+
+char *heading_text(const char *s)
+{
+    /* letter-spaced: every space-separated piece one character ("K P I") */
+    char *u = cell_unwrap(s);
+    bool spaced = strchr(u, ' ') != NULL;
+    for (const char *q = u; *q && spaced; q = g_utf8_next_char(q)) {
+        const char *next = g_utf8_next_char(q);
+        if (*q != ' ' && *next && *next != ' ')
+            spaced = false;
+    }
+    if (!spaced)
+        return u;
+    char *joined = cell_strip_spaces(u);
+    g_free(u);
+    return joined;
 }
 
 int circled_number(gunichar c)
@@ -123,15 +101,16 @@ int circled_number(gunichar c)
     return 0;
 }
 
-/* Group 1 of a numbering rule: a circled numeral or digits. */
-static int numbering_value(const char *token)
+int numbering_value(const char *token)
 {
     gunichar c = g_utf8_get_char(token);
+    if (c >= 0x2160 && c <= 0x216B)
+        return (int)(c - 0x2160) + 1; /* Ⅰ–Ⅻ */
     int v = circled_number(c);
     return v ? v : number_of(token);
 }
 
-static bool match_numbered(const parser *p, const char *name, const char *cell, int *number,
+bool match_numbered(const parser *p, const char *name, const char *cell, int *number,
                            char **title)
 {
     kp_match m;
@@ -220,6 +199,15 @@ void parse_projects(const kp_rules *rules, const char *cell, kp_row *row)
         g_string_erase(work, (gssize)s, (gssize)(e - s));
         kp_match_free(&m);
     }
+    while (rules_search(rules, "structure", "project-department", work->str, 0, &m)) {
+        char *dept = kp_match_dup(&m, 1);
+        if (dept && *dept)
+            row_add_remark(row, "担当課", dept);
+        g_free(dept);
+        kp_match_group(&m, 0, &s, &e);
+        g_string_erase(work, (gssize)s, (gssize)(e - s));
+        kp_match_free(&m);
+    }
     while (rules_search(rules, "structure", "remark", work->str, 0, &m)) {
         char *remark = kp_match_dup(&m, 1);
         add_unwrapped(row->notes, remark ? remark : "");
@@ -289,353 +277,89 @@ void parse_activities(const kp_rules *rules, const char *cell, kp_row *row)
     g_ptr_array_free(parts, TRUE);
 }
 
-/* ---- detail tables ---------------------------------------------------- */
+/* ---- goals and measures ---------------------------------------------- */
 
-static void table_free(detail_table *t)
+kp_goal *detail_goal(parser *p, int number, char *title, const kp_location *where)
 {
-    if (!t)
-        return;
-    g_ptr_array_free(t->headers, TRUE);
-    g_array_free(t->columns, TRUE);
-    if (t->pending)
-        g_ptr_array_free(t->pending, TRUE);
-    g_free(t->last_kpi);
-    g_free(t);
-}
-
-static void gstring_free(gpointer p)
-{
-    g_string_free(p, TRUE);
-}
-
-static kp_quantity *figure(parser *p, const char *cell, const kp_row *row, const char *field)
-{
-    kp_figure_check check;
-    kp_quantity *q = quantity_parse(p->rules, cell, &check);
-    int goal = p->table->goal->number;
-    if (check.status == KP_FIGURE_MALFORMED)
-        document_diagnose(p->doc, KP_SEV_ERROR, "malformed-figure", goal, row->number, field,
-                          row->where.page, row->where.line,
-                          "Goal %d row %d %s「%s」is not a figure: %s; correct the cell.", goal,
-                          row->number, field, q->text, check.reason);
-    else if (check.status == KP_FIGURE_UNKNOWN_UNIT)
-        document_diagnose(p->doc, KP_SEV_WARNING, "unknown-unit", goal, row->number, field,
-                          row->where.page, row->where.line,
-                          "Goal %d row %d %s「%s」: %s; add it there if it is a unit.", goal,
-                          row->number, field, q->text, check.reason);
-    return q;
-}
-
-static void row_measure(parser *p, const char *cell, kp_row *row)
-{
-    detail_table *t = p->table;
-    if (cell_blank(cell)) { /* a merged measure cell covers this row */
-        row->measure = t->last_measure;
-        return;
-    }
-    int n;
-    char *title = NULL;
-    char *text = trimmed(cell);
-    bool numbered = match_numbered(p, "measure", text, &n, &title);
-    g_free(text);
-    if (numbered) {
-        row->measure = n;
-        kp_measure *m = goal_measure(t->goal, n, true);
-        if (!m->detail_title) {
-            m->detail_title = title;
-            title = NULL;
-            m->where = row->where;
-        }
-        t->last_measure = n;
-    }
-    g_free(title);
-}
-
-static void table_flush_row(parser *p)
-{
-    detail_table *t = p->table;
-    if (!t || !t->pending)
-        return;
-    GPtrArray *cells = t->pending;
-    t->pending = NULL;
-    kp_row *row = row_new();
-    row->seq = p->rows++;
-    row->where = t->pending_where;
-    /* the number first: diagnostics of the other cells name it */
-    if (t->no_col < cells->len)
-        row->number = number_of(((GString *)g_ptr_array_index(cells, t->no_col))->str);
-    for (guint i = 0; i < t->columns->len && i < cells->len; i++) {
-        const column_info *col = &g_array_index(t->columns, column_info, i);
-        const char *cell = ((GString *)g_ptr_array_index(cells, i))->str;
-        switch (col->kind) {
-        case COL_MEASURE:
-            row_measure(p, cell, row);
-            break;
-        case COL_PROJECTS:
-            parse_projects(p->rules, cell, row);
-            break;
-        case COL_ACTIVITIES:
-            parse_activities(p->rules, cell, row);
-            break;
-        case COL_KPI: {
-            /* a table with two KPI columns: the later one names the row */
-            g_free(row->kpi_name);
-            row->kpi_name = NULL;
-            row->kpi_inherited = false;
-            char *name = cell_unwrap(cell);
-            if (*name) {
-                g_free(t->last_kpi);
-                t->last_kpi = g_strdup(name);
-                row->kpi_name = name;
-            } else {
-                g_free(name);
-                if (t->last_kpi) { /* merged from the row above */
-                    row->kpi_name = g_strdup(t->last_kpi);
-                    row->kpi_inherited = true;
-                }
-            }
-            break;
-        }
-        case COL_BASELINE:
-            quantity_free(row->baseline);
-            row->baseline = figure(p, cell, row, "baseline");
-            break;
-        case COL_YEAR: {
-            char field[32];
-            snprintf(field, sizeof field, "actuals.%d", col->fy);
-            kp_quantity *q = figure(p, cell, row, field);
-            if (q) {
-                kp_actual *a = g_new0(kp_actual, 1);
-                a->fy = col->fy;
-                a->quantity = q;
-                g_ptr_array_add(row->actuals, a);
-            }
-            break;
-        }
-        case COL_TARGET:
-            quantity_free(row->target);
-            row->target = figure(p, cell, row, "target");
-            if (row->target)
-                row->target->fy = t->target_fy;
-            break;
-        default:
-            break;
-        }
-    }
-    g_ptr_array_free(cells, TRUE);
-    g_ptr_array_add(t->goal->rows, row);
-}
-
-static void table_end(parser *p)
-{
-    table_flush_row(p);
-    table_free(p->table);
-    p->table = NULL;
-}
-
-static bool is_detail_heading(const parser *p, const kp_grid_line *line)
-{
-    static const char *const heads[] = {"col-kpi", "col-baseline", "col-target"};
-    for (guint i = 1; i < line->cells->len; i++) {
-        char *h = nfkc(g_ptr_array_index(line->cells, i));
-        bool hit = false;
-        for (size_t k = 0; k < G_N_ELEMENTS(heads) && !hit; k++)
-            hit = rules_search(p->rules, "structure", heads[k], h, 0, NULL) != NULL;
-        g_free(h);
-        if (hit)
-            return true;
-    }
-    return false;
-}
-
-static void table_begin(parser *p, int number, char *title, const kp_grid_line *line)
-{
-    table_end(p);
     kp_goal *g = document_goal(p->doc, number, true);
     g->in_detail = true;
     if (!g->detail_seq)
-        g->detail_seq = ++p->tables;
-    if (!g->detail_title) {
+        g->detail_seq = ++p->detail_goals;
+    if (!g->detail_title && title && *title) {
         g->detail_title = title;
-        g->where = line->where;
-    } else {
+        title = NULL;
+    }
+    if (!g->where.page && !g->where.line)
+        g->where = *where;
+    g_free(title);
+    return g;
+}
+
+/* The measure of GOAL whose title (as the summary list or a detail table
+ * prints it) is TITLE, or NULL. */
+static kp_measure *measure_titled(kp_goal *goal, const char *title)
+{
+    char *key = cell_key(title);
+    kp_measure *found = NULL;
+    for (guint i = 0; i < goal->measures->len && !found; i++) {
+        kp_measure *m = g_ptr_array_index(goal->measures, i);
+        const char *t[] = {m->summary_title, m->detail_title};
+        for (int k = 0; k < 2 && !found; k++) {
+            char *mk = t[k] ? cell_key(t[k]) : NULL;
+            if (mk && strcmp(mk, key) == 0)
+                found = m;
+            g_free(mk);
+        }
+    }
+    g_free(key);
+    return found;
+}
+
+int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_location *where,
+                    bool detail)
+{
+    int n = 0;
+    char *title = NULL;
+    char *text = trimmed(cell);
+    kp_measure *m = NULL;
+    if (match_numbered(p, "measure", text, &n, &title)) {
+        m = goal_measure(goal, n, true);
+    } else if (*text) {
+        /* printed without a number: numbered in order of first appearance */
+        m = measure_titled(goal, text);
+        if (!m) {
+            int max = 0;
+            for (guint i = 0; i < goal->measures->len; i++)
+                max = MAX(max, ((kp_measure *)g_ptr_array_index(goal->measures, i))->number);
+            m = goal_measure(goal, max + 1, true);
+        }
+        title = g_strdup(text);
+    }
+    g_free(text);
+    if (!m) {
         g_free(title);
+        return 0;
     }
-    detail_table *t = g_new0(detail_table, 1);
-    t->goal = g;
-    t->headers = g_ptr_array_new_with_free_func(gstring_free);
-    t->columns = g_array_new(FALSE, TRUE, sizeof(column_info));
-    p->table = t;
-    p->summary_goal = NULL;
-    p->summary_measure = NULL;
-}
-
-static void table_heading(parser *p, const kp_grid_line *line)
-{
-    detail_table *t = p->table;
-    for (guint i = 0; i < line->cells->len; i++) {
-        const char *cell = g_ptr_array_index(line->cells, i);
-        while (t->headers->len <= i)
-            g_ptr_array_add(t->headers, g_string_new(NULL));
-        if (rules_search(p->rules, "structure", "goal", cell, 0, NULL))
-            continue; /* the goal cell heads the table, not a column */
-        char *h = trimmed(cell);
-        GString *acc = g_ptr_array_index(t->headers, i);
-        if (*h) {
-            if (acc->len)
-                g_string_append_c(acc, ' ');
-            g_string_append(acc, h);
-        }
-        g_free(h);
+    char **slot = detail ? &m->detail_title : &m->summary_title;
+    if (!*slot) {
+        *slot = title;
+        title = NULL;
+        if (detail)
+            m->where = *where;
+        else
+            m->summary_where = *where;
     }
-}
-
-static void table_classify(parser *p)
-{
-    static const struct {
-        const char *rule;
-        col_kind kind;
-    } order[] = {
-        {"col-target", COL_TARGET},       {"col-baseline", COL_BASELINE},
-        {NULL, COL_YEAR},                 {"col-kpi", COL_KPI},
-        {"col-activities", COL_ACTIVITIES}, {"col-projects", COL_PROJECTS},
-        {"col-measure", COL_MEASURE},     {"col-no", COL_NO},
-    };
-    detail_table *t = p->table;
-    bool have_no = false;
-    /* a goal's table given again (a continuation) has its columns checked once */
-    bool first_table_of_goal = t->goal->fiscal_years->len == 0;
-    for (guint i = 0; i < t->headers->len; i++) {
-        char *h = nfkc(((GString *)g_ptr_array_index(t->headers, i))->str);
-        column_info col = {COL_NONE, 0};
-        for (size_t k = 0; k < G_N_ELEMENTS(order) && col.kind == COL_NONE; k++) {
-            if (!order[k].rule) {
-                int fy = fiscal_year_parse(p->rules, h, false);
-                if (fy) {
-                    col.kind = COL_YEAR;
-                    col.fy = fy;
-                }
-            } else if (rules_search(p->rules, "structure", order[k].rule, h, 0, NULL)) {
-                col.kind = order[k].kind;
-            }
-        }
-        if (col.kind == COL_TARGET)
-            t->target_fy = fiscal_year_parse(p->rules, h, false);
-        if (col.kind == COL_NO && !have_no) {
-            t->no_col = i;
-            have_no = true;
-        }
-        if (col.kind == COL_YEAR) {
-            if (first_table_of_goal)
-                g_array_append_val(t->goal->fiscal_years, col.fy);
-            bool seen = false;
-            for (guint y = 0; y < p->doc->fiscal_years->len; y++)
-                seen |= g_array_index(p->doc->fiscal_years, int, y) == col.fy;
-            if (!seen)
-                g_array_append_val(p->doc->fiscal_years, col.fy);
-        }
-        g_array_append_val(t->columns, col);
-        g_free(h);
-    }
-    t->ready = true;
-}
-
-static bool is_data_row(const parser *p, const kp_grid_line *line, guint no_col)
-{
-    char *n = nfkc(grid_cell(line, no_col));
-    char *k = cell_strip_spaces(n);
-    bool yes = *k && rules_search(p->rules, "structure", "row-number", k, 0, NULL);
-    g_free(k);
-    g_free(n);
-    return yes;
-}
-
-static void location_extend(kp_location *to, const kp_location *from)
-{
-    if (!to->page || to->page != from->page)
-        return;
-    to->bbox[0] = MIN(to->bbox[0], from->bbox[0]);
-    to->bbox[1] = MIN(to->bbox[1], from->bbox[1]);
-    to->bbox[2] = MAX(to->bbox[2], from->bbox[2]);
-    to->bbox[3] = MAX(to->bbox[3], from->bbox[3]);
-}
-
-/* Returns false when the line does not belong to the table. */
-static bool table_line(parser *p, const kp_grid_line *line)
-{
-    detail_table *t = p->table;
-    guint no_col = t->ready ? t->no_col : 0;
-    if (!t->ready) {
-        /* the No column is found among the headings read so far */
-        for (guint i = 0; i < t->headers->len; i++) {
-            char *h = nfkc(((GString *)g_ptr_array_index(t->headers, i))->str);
-            if (rules_search(p->rules, "structure", "col-no", h, 0, NULL)) {
-                no_col = i;
-                g_free(h);
-                break;
-            }
-            g_free(h);
-        }
-    }
-    if (is_data_row(p, line, no_col)) {
-        if (!t->ready)
-            table_classify(p);
-        table_flush_row(p);
-        t->pending = g_ptr_array_new_with_free_func(gstring_free);
-        for (guint i = 0; i < line->cells->len; i++)
-            g_ptr_array_add(t->pending, g_string_new(g_ptr_array_index(line->cells, i)));
-        t->pending_where = line->where;
-        return true;
-    }
-    if (!t->ready) {
-        table_heading(p, line);
-        return true;
-    }
-    if (nonblank_cells(line) <= 1 && line->cells->len <= 1)
-        return false; /* a lone line of text: a title after the table */
-    if (t->pending && cell_blank(grid_cell(line, t->no_col))) {
-        /* a row continued on a further line */
-        for (guint i = 0; i < line->cells->len; i++) {
-            const char *cell = g_ptr_array_index(line->cells, i);
-            if (cell_blank(cell))
-                continue;
-            while (t->pending->len <= i)
-                g_ptr_array_add(t->pending, g_string_new(NULL));
-            GString *acc = g_ptr_array_index(t->pending, i);
-            if (acc->len)
-                g_string_append_c(acc, ' ');
-            g_string_append(acc, cell);
-        }
-        location_extend(&t->pending_where, &line->where);
-        return true;
-    }
-    return true; /* a repeated heading line: skipped */
+    g_free(title);
+    return m->number;
 }
 
 /* ---- summary list ----------------------------------------------------- */
 
-static void summary_line(parser *p, const kp_grid_line *line)
+static void summary_kpis(parser *p, const kp_grid_line *line, guint from, guint to)
 {
-    if (!p->summary_goal)
-        return;
-    const char *first = grid_cell(line, 0);
-    int n;
-    char *title = NULL;
-    guint kpi_from = 1;
-    if (match_numbered(p, "measure", first, &n, &title)) {
-        p->summary_measure = goal_measure(p->summary_goal, n, true);
-        if (!p->summary_measure->summary_title) {
-            p->summary_measure->summary_title = title;
-            p->summary_measure->summary_where = line->where;
-            title = NULL;
-        }
-    } else if (!cell_blank(first)) {
-        kpi_from = 0; /* a KPI name in the first cell */
-    }
-    g_free(title);
     if (!p->summary_measure)
         return;
-    for (guint i = kpi_from; i < line->cells->len; i++) {
+    for (guint i = from; i < line->cells->len && i < to; i++) {
         char *name = cell_unwrap(g_ptr_array_index(line->cells, i));
         if (*name)
             g_ptr_array_add(p->summary_measure->kpis, name);
@@ -644,27 +368,182 @@ static void summary_line(parser *p, const kp_grid_line *line)
     }
 }
 
-/* ---- the document ----------------------------------------------------- */
-
-static void front_matter(parser *p, const kp_grid_line *line)
+/* A line of the summary list, cells from FROM: "①title⇥KPI", "⇥KPI", or,
+ * printed as a table, the measure and KPI columns found by its heading. */
+static void summary_line(parser *p, const kp_grid_line *line, guint from)
 {
-    kp_document *doc = p->doc;
+    kp_goal *g = p->summary_goal;
+    if (p->sum_measure_col >= 0 && p->sum_kpi_col >= 0) {
+        const char *mc = grid_cell(line, (guint)p->sum_measure_col);
+        if (!cell_blank(mc)) {
+            int n = measure_of_cell(p, g, mc, &line->where, false);
+            p->summary_measure = n ? goal_measure(g, n, false) : NULL;
+        }
+        summary_kpis(p, line, (guint)p->sum_kpi_col, (guint)p->sum_kpi_col + 1);
+        return;
+    }
+    guint kpi_from = from;
+    for (guint i = from; i < line->cells->len; i++) {
+        const char *cell = g_ptr_array_index(line->cells, i);
+        if (cell_blank(cell))
+            continue;
+        int n;
+        char *title = NULL;
+        if (match_numbered(p, "measure", cell, &n, &title)) {
+            n = measure_of_cell(p, g, cell, &line->where, false);
+            p->summary_measure = goal_measure(g, n, false);
+            kpi_from = i + 1;
+        }
+        g_free(title);
+        break; /* a KPI name in the first cell, or a measure */
+    }
+    summary_kpis(p, line, kpi_from, G_MAXUINT);
+}
+
+static void summary_goal(parser *p, int number, char *title, const kp_grid_line *line)
+{
+    kp_goal *g = document_goal(p->doc, number, true);
+    g->in_summary = true;
+    if (!g->summary_seq) {
+        g->summary_seq = ++p->summary_goals;
+        g->summary_where = line->where;
+    }
+    if (!g->summary_title && title && *title) {
+        g->summary_title = title;
+        title = NULL;
+    }
+    g_free(title);
+    p->summary_goal = g;
+    p->goal = g;
+    p->summary_measure = NULL;
+}
+
+/* Headings of a summary table are short (具体的施策, 重要業績評価指標(KPI)). */
+#define SUMMARY_HEADING_MAX_CHARS 16
+
+/* A heading line of a summary list printed as a table: 基本目標 | 具体的施策 |
+ * KPI, and no figure column. */
+static bool summary_heading(parser *p, const kp_grid_line *line)
+{
+    int goal = -1, measure = -1, kpi = -1;
+    for (guint i = 0; i < line->cells->len; i++) {
+        const char *cell = g_ptr_array_index(line->cells, i);
+        int n;
+        char *title = NULL;
+        bool numbered = match_numbered(p, "measure", cell, &n, &title);
+        g_free(title);
+        if (numbered)
+            return false; /* ①施策名: a line of the list itself */
+        char *key = cell_key(cell);
+        int fy;
+        column_role role = *key && g_utf8_strlen(key, -1) <= SUMMARY_HEADING_MAX_CHARS
+                               ? role_of_heading(p->rules, key, &fy)
+                               : ROLE_NONE;
+        g_free(key);
+        if (role_is_figure(role))
+            return false;
+        if (role == ROLE_GOAL && goal < 0)
+            goal = (int)i;
+        else if (role == ROLE_MEASURE && measure < 0)
+            measure = (int)i;
+        else if (role == ROLE_KPI && kpi < 0)
+            kpi = (int)i;
+    }
+    if (measure < 0 || kpi < 0)
+        return false;
+    p->sum_goal_col = goal;
+    p->sum_measure_col = measure;
+    p->sum_kpi_col = kpi;
+    return true;
+}
+
+/* ---- goal-level numerical targets (数値目標) ------------------------------ */
+
+static kp_quantity *line_figure(parser *p, const char *rule, const char *text)
+{
+    kp_match m;
+    if (!rules_search(p->rules, "structure", rule, text, 0, &m))
+        return NULL;
+    char *cell = kp_match_dup(&m, 1);
+    kp_match_free(&m);
+    kp_figure_check check;
+    kp_quantity *q = cell ? quantity_parse_in(p->rules, cell, NULL, &check) : NULL;
+    g_free(cell);
+    if (q && !q->has_value) {
+        quantity_free(q);
+        q = NULL;
+    }
+    return q;
+}
+
+/* Where the first labelled figure (基準値 …, 目標値 …) of TEXT starts. */
+static size_t label_start(parser *p, const char *text)
+{
+    static const char *const labels[] = {"line-baseline", "line-target"};
+    size_t first = strlen(text);
+    for (size_t i = 0; i < G_N_ELEMENTS(labels); i++) {
+        kp_match m;
+        size_t s, e;
+        if (rules_search(p->rules, "structure", labels[i], text, 0, &m)) {
+            if (kp_match_group(&m, 0, &s, &e))
+                first = MIN(first, s);
+            kp_match_free(&m);
+        }
+    }
+    return first;
+}
+
+/* "《数値目標》…" under a goal: one indicator, its figures where labelled.
+ * TEXT is the line's cells joined by spaces, as printed. */
+static bool indicator_line(parser *p, const char *text, const kp_location *where)
+{
+    kp_match m;
+    if (!p->goal || !rules_search(p->rules, "structure", "indicator-line", text, 0, &m))
+        return false;
+    char *rest = kp_match_dup(&m, 1);
+    kp_match_free(&m);
+    if (!rest)
+        return false;
+    kp_row *row = row_new();
+    row->seq = p->rows++;
+    row->where = *where;
+    row->number = (int)p->goal->indicators->len + 1;
+    char *name = g_strndup(rest, label_start(p, rest));
+    row->kpi_name = cell_unwrap(name);
+    row->baseline = line_figure(p, "line-baseline", rest);
+    row->target = line_figure(p, "line-target", rest);
+    g_free(name);
+    g_free(rest);
+    g_ptr_array_add(p->goal->indicators, row);
+    return true;
+}
+
+/* ---- the front matter ----------------------------------------------------- */
+
+/* LINE's cells joined by spaces, as printed. */
+static char *line_raw(const kp_grid_line *line)
+{
     GString *joined = g_string_new(NULL);
     for (guint i = 0; i < line->cells->len; i++) {
         if (i)
             g_string_append_c(joined, ' ');
         g_string_append(joined, g_ptr_array_index(line->cells, i));
     }
-    char *text = cell_unwrap(joined->str);
-    g_string_free(joined, TRUE);
-    if (!doc->title && *text && nonblank_cells(line) == 1) {
-        doc->title = g_strdup(text);
-        kp_match m;
-        if (rules_search(p->rules, "structure", "municipality", text, 0, &m)) {
-            doc->municipality = kp_match_dup(&m, 1);
-            kp_match_free(&m);
-        }
-    }
+    return g_string_free(joined, FALSE);
+}
+
+/* LINE as one text, wrapping and letter-spacing removed. */
+static char *line_joined(const kp_grid_line *line)
+{
+    char *raw = line_raw(line);
+    char *text = heading_text(raw);
+    g_free(raw);
+    return text;
+}
+
+static void front_period(parser *p, const char *text)
+{
+    kp_document *doc = p->doc;
     kp_match m;
     if (!doc->has_period && rules_search(p->rules, "structure", "period", text, 0, &m)) {
         char *a = kp_match_dup(&m, 1), *b = kp_match_dup(&m, 2);
@@ -679,8 +558,80 @@ static void front_matter(parser *p, const kp_grid_line *line)
         g_free(b);
         kp_match_free(&m);
     }
+    if (!p->report_fy && rules_search(p->rules, "structure", "report-year", text, 0, &m)) {
+        char *y = kp_match_dup(&m, 1);
+        p->report_fy = y ? fiscal_year_parse(p->rules, y, false) : 0;
+        g_free(y);
+        kp_match_free(&m);
+    }
+}
+
+static void front_line_free(gpointer data)
+{
+    front_line *f = data;
+    g_free(f->text);
+    g_free(f);
+}
+
+static void front_matter(parser *p, const kp_grid_line *line)
+{
+    char *text = line_joined(line);
+    front_period(p, text);
+    if (!p->front_done && *text) {
+        front_line *f = g_new0(front_line, 1);
+        f->text = text;
+        f->size = line->size;
+        f->where = line->where;
+        g_ptr_array_add(p->front, f);
+        return;
+    }
     g_free(text);
 }
+
+static bool is_title(const parser *p, const char *text)
+{
+    return rules_search(p->rules, "structure", "title", text, 0, NULL) &&
+           !rules_search(p->rules, "structure", "not-title", text, 0, NULL) &&
+           !rules_search(p->rules, "structure", "period", text, 0, NULL);
+}
+
+/* The title: the largest line of the front matter that names a 戦略 or 計画
+ * (the first such line where sizes are not known), else the first line that
+ * is not a period line. */
+static void choose_title(parser *p)
+{
+    kp_document *doc = p->doc;
+    const front_line *best = NULL, *first = NULL;
+    for (guint i = 0; i < p->front->len; i++) {
+        const front_line *f = g_ptr_array_index(p->front, i);
+        if (!first && !rules_search(p->rules, "structure", "period", f->text, 0, NULL))
+            first = f;
+        if (is_title(p, f->text) && (!best || f->size > best->size * 1.05))
+            best = f;
+    }
+    if (!best)
+        best = first;
+    if (best)
+        doc->title = g_strdup(best->text);
+    kp_match m;
+    for (guint i = 0; i < p->front->len && !doc->municipality; i++) {
+        const front_line *f = g_ptr_array_index(p->front, i);
+        const char *text = doc->title && i == 0 ? doc->title : f->text;
+        if (rules_search(p->rules, "structure", "municipality", text, 0, &m)) {
+            doc->municipality = kp_match_dup(&m, 1);
+            kp_match_free(&m);
+        }
+    }
+    if (!doc->title)
+        document_diagnose(doc, KP_SEV_WARNING, "no-title", 0, 0, NULL, 0, 0,
+                          "The document has no title line naming its 戦略 or 計画 above the "
+                          "tables.");
+    else if (!doc->municipality)
+        document_diagnose(doc, KP_SEV_INFO, "no-municipality", 0, 0, NULL, 0, 0,
+                          "No municipality (…市, …町, …村) is named in the title lines.");
+}
+
+/* ---- the document ----------------------------------------------------- */
 
 static gint int_compare(gconstpointer a, gconstpointer b)
 {
@@ -733,6 +684,8 @@ static void resolve_kpi_name(GHashTable *listed, kp_row *row)
 static void finish(parser *p)
 {
     kp_document *doc = p->doc;
+    choose_title(p);
+    legend_apply(p);
     g_array_sort(doc->fiscal_years, int_compare);
     int last_fy = doc->has_period ? doc->last_fy
                   : doc->fiscal_years->len
@@ -752,6 +705,11 @@ static void finish(parser *p)
             if (row->target && !row->target->fy)
                 row->target->fy = last_fy;
         }
+        for (guint ri = 0; ri < g->indicators->len; ri++) {
+            kp_row *row = g_ptr_array_index(g->indicators, ri);
+            if (row->target && !row->target->fy)
+                row->target->fy = last_fy;
+        }
         g_hash_table_destroy(listed);
     }
     document_sort(doc);
@@ -760,10 +718,8 @@ static void finish(parser *p)
 bool parse_rules_check(const kp_rules *rules, kp_error *err)
 {
     static const char *const required[] = {
-        "goal", "measure", "period", "municipality", "row-number", "col-target",
-        "col-baseline", "col-kpi", "col-activities", "col-projects", "col-measure", "col-no",
-        "no-project", "relisted", "remark", "project-end", "project-tail", "list",
-        "list-item", "list-tag", "bullet",
+        "goal", "measure", "period", "municipality", "row-number", "no-project", "relisted",
+        "remark", "project-end", "project-tail", "list", "list-item", "list-tag", "bullet",
     };
     for (size_t i = 0; i < G_N_ELEMENTS(required); i++)
         if (!rules_find(rules, "structure", required[i])) {
@@ -771,70 +727,137 @@ bool parse_rules_check(const kp_rules *rules, kp_error *err)
                          "rules/structure.rules has no rule '%s'", required[i]);
             return false;
         }
+    return roles_rules_check(rules, err);
+}
+
+/* A goal line: a goal in its first non-blank cell. With column headings after
+ * it, it starts a detail table; else a goal of the summary list. */
+static bool goal_line(parser *p, const kp_grid_line *line, guint index)
+{
+    guint first = 0;
+    while (first < line->cells->len && cell_blank(grid_cell(line, first)))
+        first++;
+    int number;
+    char *title = NULL;
+    if (!match_numbered(p, "goal", grid_cell(line, first), &number, &title)) {
+        g_free(title);
+        return false;
+    }
+    p->front_done = true;
+    bool figures = false;
+    if (line_is_heading(p, line, first + 1, 1, &figures) && figures) {
+        p->summary_goal = NULL;
+        p->goal = detail_goal(p, number, title, &line->where);
+        table_begin(p, p->goal, line, index);
+        return true;
+    }
+    table_end(p);
+    summary_goal(p, number, title, line);
+    summary_line(p, line, first + 1); /* a summary table: its first measure and KPI */
     return true;
 }
 
-kp_document *parse_document(const kp_grid *grid, const kp_rules *rules, kp_source *source,
-                            const char *file, kp_error *err)
+/* A line of column headings without a goal cell: a detail table of the
+ * current goal, or a summary list printed as a table. */
+static bool heading_line(parser *p, const kp_grid_line *line, guint index)
+{
+    bool figures = false;
+    if (!line_is_heading(p, line, 0, 2, &figures))
+        return false;
+    if (!figures)
+        return summary_heading(p, line);
+    p->front_done = true;
+    kp_goal *g = p->goal;
+    if (g && g->in_summary && p->summary_goal == g) {
+        /* the goal line was this table's title, not a summary list */
+        bool listed = false;
+        for (guint i = 0; i < g->measures->len; i++)
+            listed |= ((kp_measure *)g_ptr_array_index(g->measures, i))->summary_title != NULL;
+        if (!listed) {
+            g->in_summary = false;
+            g->summary_seq = 0;
+            p->summary_goals--;
+        }
+    }
+    if (g)
+        g = detail_goal(p, g->number, NULL, &line->where);
+    p->summary_goal = NULL;
+    table_begin(p, g, line, index);
+    return true;
+}
+
+static void other_line(parser *p, const kp_grid_line *line)
+{
+    char *raw = line_raw(line);
+    legend_scan(p, raw);
+    kp_match m;
+    if (!p->table_unit && rules_search(p->rules, "structure", "table-unit", raw, 0, &m)) {
+        p->table_unit = kp_match_dup(&m, 1);
+        kp_match_free(&m);
+    }
+    bool indicator = indicator_line(p, raw, &line->where);
+    g_free(raw);
+    if (indicator)
+        return;
+    if (p->summary_goal && line->cells->len > 1) {
+        summary_line(p, line, 0);
+        return;
+    }
+    p->summary_goal = NULL;
+    front_matter(p, line);
+}
+
+kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, kp_source *source,
+                                   const char *file, GArray *notes, kp_error *err)
 {
     parser p = {0};
     p.rules = rules;
     p.doc = document_new();
     p.doc->source = *source;
     memset(source, 0, sizeof *source);
-    bool any_table = false;
+    p.legends = g_ptr_array_new_with_free_func(legend_free);
+    p.front = g_ptr_array_new_with_free_func(front_line_free);
+    p.notes = notes;
+    p.sum_goal_col = p.sum_measure_col = p.sum_kpi_col = -1;
 
     for (guint li = 0; li < grid->lines->len; li++) {
         const kp_grid_line *line = g_ptr_array_index(grid->lines, li);
         if (nonblank_cells(line) == 0) {
-            if (p.table)
-                table_end(&p);
+            table_end(&p);
+            p.sum_goal_col = p.sum_measure_col = p.sum_kpi_col = -1;
             continue;
         }
-        int number;
-        char *title = NULL;
-        if (match_numbered(&p, "goal", grid_cell(line, 0), &number, &title)) {
-            if (is_detail_heading(&p, line)) {
-                table_begin(&p, number, title, line);
-                table_heading(&p, line);
-                any_table = true;
-            } else {
-                table_end(&p);
-                kp_goal *g = document_goal(p.doc, number, true);
-                g->in_summary = true;
-                if (!g->summary_seq) {
-                    g->summary_seq = ++p.summary_goals;
-                    g->summary_where = line->where;
-                }
-                if (!g->summary_title)
-                    g->summary_title = title;
-                else
-                    g_free(title);
-                p.summary_goal = g;
-                p.summary_measure = NULL;
-            }
-            continue;
+        if (p.table && p.table->ready && nonblank_cells(line) <= 2) {
+            char *text = line_raw(line);
+            legend_scan(&p, text); /* a legend in a note row of the table */
+            g_free(text);
         }
-        g_free(title);
         if (p.table && table_line(&p, line))
             continue;
-        if (p.table)
-            table_end(&p);
-        if (p.summary_goal && line->cells->len > 1) {
-            summary_line(&p, line);
+        if (goal_line(&p, line, li) || heading_line(&p, line, li))
             continue;
-        }
-        p.summary_goal = NULL;
-        front_matter(&p, line);
+        table_end(&p);
+        other_line(&p, line);
     }
     table_end(&p);
 
+    bool any_table = p.tables > 0;
+    if (any_table)
+        finish(&p);
+    g_ptr_array_free(p.legends, TRUE);
+    g_ptr_array_free(p.front, TRUE);
+    g_free(p.table_unit);
     if (!any_table) {
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
                      "no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)");
         document_free(p.doc);
         return NULL;
     }
-    finish(&p);
     return p.doc;
+}
+
+kp_document *parse_document(const kp_grid *grid, const kp_rules *rules, kp_source *source,
+                            const char *file, kp_error *err)
+{
+    return parse_document_traced(grid, rules, source, file, NULL, err);
 }

@@ -164,6 +164,16 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
         }
         kp_match_free(&m);
     }
+    if (rules_search(rules, "figure", "year-before", work->str, 0, &m)) {
+        char *year = kp_match_dup(&m, 0);
+        int fy = year ? fiscal_year_dated(rules, year) : 0;
+        if (fy) {
+            q->fy = fy;
+            erase_group(work, &m, 0);
+        }
+        g_free(year);
+        kp_match_free(&m);
+    }
     bool negative = false;
     if (rules_search(rules, "figure", "negative", work->str, 0, &m)) {
         size_t s, e;
@@ -219,29 +229,122 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
     return q;
 }
 
-int fiscal_year_parse(const kp_rules *rules, const char *text, bool whole)
+/* The first year of KEY (NFKC, no spaces) by the era rules, the earliest
+ * match winning; *END receives where it ends. 0 when none. */
+static int year_in(const kp_rules *rules, const char *key, bool whole, size_t *end)
 {
-    char *norm = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
-    char *key = cell_strip_spaces(norm ? norm : text);
-    g_free(norm);
     int year = 0;
-    size_t n;
+    size_t n, best = (size_t)-1;
     const kp_rule *const *rs = rules_set(rules, "era", &n);
-    for (size_t i = 0; i < n && !year; i++) {
+    for (size_t i = 0; i < n; i++) {
         kp_match m;
         if (rule_match(rules, rs[i], key, strlen(key), 0, whole ? KP_MATCH_WHOLE : 0, &m) != 1)
             continue;
+        size_t ms, me;
         char *y = kp_match_dup(&m, 1);
-        if (y) {
+        if (y && kp_match_group(&m, 0, &ms, &me) && ms < best) {
             int within = strcmp(y, "元") == 0 ? 1 : atoi(y);
-            if (within > 0)
+            if (within > 0) {
                 year = atoi(rs[i]->name) + within;
+                best = ms;
+                *end = me;
+            }
         }
         g_free(y);
         kp_match_free(&m);
     }
+    return year;
+}
+
+int fiscal_year_parse(const kp_rules *rules, const char *text, bool whole)
+{
+    char *key = cell_key(text);
+    size_t end;
+    int year = year_in(rules, key, whole, &end);
     g_free(key);
     return year;
+}
+
+int fiscal_year_dated(const kp_rules *rules, const char *text)
+{
+    char *key = cell_key(text);
+    size_t end = 0;
+    int year = year_in(rules, key, false, &end);
+    kp_match m;
+    const kp_rule *month = rules_find(rules, "structure", "year-month");
+    /* a bare 年 (no 度) with a month is a date: Jan–Mar close the year before */
+    if (year && month && rule_match(rules, month, key, strlen(key), end, 0, &m) == 1) {
+        size_t ms, me;
+        char *mon = kp_match_dup(&m, 1);
+        if (!mon)
+            mon = kp_match_dup(&m, 2);
+        bool at_end = kp_match_group(&m, 0, &ms, &me) && ms == end;
+        bool fiscal = end >= strlen("度") && memcmp(key + end - strlen("度"), "度", strlen("度")) == 0;
+        int mo = mon ? atoi(mon) : 0;
+        if (at_end && !fiscal && mo >= 1 && mo <= 3)
+            year--;
+        g_free(mon);
+        kp_match_free(&m);
+    }
+    g_free(key);
+    return year;
+}
+
+/* The scale and base unit of UNIT (千円: 1000, 円) as a quantity of 1 UNIT. */
+static kp_quantity *unit_quantity(const kp_rules *rules, const char *unit, kp_figure_check *check)
+{
+    char *one = g_strconcat("1", unit, NULL);
+    kp_quantity *u = quantity_parse(rules, one, check);
+    g_free(one);
+    return u;
+}
+
+kp_quantity *quantity_parse_in(const kp_rules *rules, const char *cell,
+                               const kp_figure_context *ctx, kp_figure_check *check)
+{
+    const char *body = cell;
+    char *key = NULL;
+    if (ctx && ctx->prefix && *ctx->prefix) {
+        /* a KPI name repeated before the figure: 相談件数 40件 */
+        key = cell_key(cell);
+        char *pre = cell_key(ctx->prefix);
+        if (g_str_has_prefix(key, pre) && key[strlen(pre)])
+            body = key + strlen(pre);
+        g_free(pre);
+    }
+    kp_quantity *q = quantity_parse(rules, body, check);
+    g_free(key);
+    if (!q)
+        return NULL;
+    if (body != cell) {
+        g_free(q->text);
+        q->text = cell_strip_spaces(cell);
+    }
+    if (!q->fy && q->note)
+        q->fy = fiscal_year_dated(rules, q->note); /* 58.2% (H26) */
+    if (q->has_value && !q->unit && ctx && ctx->unit && *ctx->unit) {
+        kp_figure_check ucheck;
+        kp_quantity *u = unit_quantity(rules, ctx->unit, &ucheck);
+        kp_decimal v = q->value;
+        if (u && u->has_value && u->unit && decimal_mul(&v, u->value) && decimal_in_range(v)) {
+            q->value = v;
+            q->unit = g_strdup(u->unit);
+            q->unit_known = u->unit_known;
+            if (check->status == KP_FIGURE_OK && ucheck.status != KP_FIGURE_OK)
+                *check = ucheck;
+        }
+        quantity_free(u);
+    }
+    return q;
+}
+
+bool unit_is_known(const kp_rules *rules, const char *unit)
+{
+    kp_figure_check check;
+    kp_quantity *u = unit_quantity(rules, unit, &check);
+    bool known = u && u->has_value && u->unit && check.status == KP_FIGURE_OK;
+    quantity_free(u);
+    return known;
 }
 
 static bool is_whole_number(const char *s)

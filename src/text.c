@@ -81,6 +81,13 @@ kp_grid *text_to_grid(const char *utf8)
             n--;
         kp_location where = {0};
         where.line = number;
+        if (n >= strlen(GRID_NOTE_PREFIX) && memcmp(p, GRID_NOTE_PREFIX, strlen(GRID_NOTE_PREFIX)) == 0) {
+            number++; /* what `kpipe text` says it read, not part of the table */
+            if (!eol)
+                break;
+            p = eol + 1;
+            continue;
+        }
         kp_grid_line *line = grid_add_line(grid, where);
         const char *cell = p;
         for (size_t i = 0; i <= n; i++) {

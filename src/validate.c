@@ -24,6 +24,16 @@ static const kp_check_info checks[] = {
     {"relisted-unknown", KP_SEV_WARNING, "A (再掲) project appears nowhere else."},
     {"missing-target", KP_SEV_INFO, "A KPI has no target figure."},
     {"missing-baseline", KP_SEV_INFO, "A KPI has no baseline figure."},
+    {"verdict-mismatch", KP_SEV_WARNING,
+     "A printed verdict says the target was met, or not, and the figures say otherwise."},
+    {"unknown-column", KP_SEV_WARNING,
+     "A table column whose heading no rule of rules/structure.rules names; its cells are not read."},
+    {"unknown-year", KP_SEV_ERROR, "A column of actuals names no fiscal year, nor do the title lines."},
+    {"unreadable-table", KP_SEV_ERROR,
+     "Most figure cells of a table are not figures: its columns were not understood."},
+    {"no-goal", KP_SEV_INFO, "A KPI table names no 基本目標; its rows are given as goal 1."},
+    {"no-title", KP_SEV_WARNING, "No title line naming the 戦略 or 計画 above the tables."},
+    {"no-municipality", KP_SEV_INFO, "No municipality named in the title lines."},
 };
 
 const kp_check_info *validate_checks(size_t *count)
@@ -248,8 +258,8 @@ static char *years_text(const GArray *years)
 static void check_years(kp_document *doc, kp_goal *g)
 {
     const GArray *ys = g->fiscal_years;
-    if (!ys->len)
-        return;
+    if (ys->len < 2)
+        return; /* a snapshot: one column of actuals, its year in the heading */
     char *text = years_text(ys);
     bool consecutive = true;
     for (guint i = 1; i < ys->len; i++)
@@ -292,8 +302,18 @@ static bool key_set_has(GHashTable *set, const char *name)
     return has;
 }
 
+static bool has_summary(const kp_document *doc)
+{
+    for (guint i = 0; i < doc->goals->len; i++)
+        if (((kp_goal *)g_ptr_array_index(doc->goals, i))->in_summary)
+            return true;
+    return false;
+}
+
 static void check_summary(kp_document *doc, kp_goal *g)
 {
+    if (!has_summary(doc))
+        return; /* a layout without a summary list */
     if (g->in_detail && !g->in_summary) {
         DIAG(doc, "summary-mismatch", g->number, 0, NULL, &g->where,
              "Goal %d has a detail table but is not in the summary list.", g->number);
@@ -422,7 +442,7 @@ static void check_numbering(kp_document *doc)
                          "1, 2, 3… in order.",
                          g->number, r->number, expected);
             }
-            if (r->measure == 0)
+            if (r->measure == 0 && g->measures_printed)
                 DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
                      "Goal %d row %d has no measure number (①, ②…).", g->number, r->number);
             else if (r->measure < last_measure)
@@ -537,6 +557,30 @@ void assess_row(const kp_document *doc, kp_row *row)
     a->status = a->has_progress && a->progress >= elapsed ? KP_ST_ON_TRACK : KP_ST_BEHIND;
 }
 
+/* A published verdict whose legend says the target was met (目標値以上) while
+ * the figures say it was not, or the other way round. */
+static void check_verdicts(kp_document *doc, kp_goal *g, kp_row *r)
+{
+    const kp_assessment *a = r->assessment;
+    if (!a || !a->has_latest)
+        return;
+    bool met = a->status == KP_ST_ACHIEVED;
+    for (guint i = 0; i < r->evaluations->len; i++) {
+        const kp_evaluation *e = g_ptr_array_index(r->evaluations, i);
+        if (e->claim == 0 || (e->claim > 0) == met)
+            continue;
+        char *latest = decimal_to_string(a->latest);
+        char *target = decimal_to_string(r->target->value);
+        DIAG(doc, "verdict-mismatch", g->number, r->number, NULL, &r->where,
+             "Goal %d row %d (%s) is marked「%s」(%s) under %s, but its latest actual %s (FY%d) "
+             "%s the target %s; check the verdict or the figures.",
+             g->number, r->number, r->kpi_name ? r->kpi_name : "", e->mark, e->meaning,
+             e->heading, latest, a->latest_fy, met ? "meets" : "falls short of", target);
+        g_free(latest);
+        g_free(target);
+    }
+}
+
 void validate_document(kp_document *doc)
 {
     check_numbering(doc);
@@ -549,6 +593,12 @@ void validate_document(kp_document *doc)
             kp_row *r = g_ptr_array_index(g->rows, ri);
             check_row_figures(doc, g, r);
             assess_row(doc, r);
+            check_verdicts(doc, g, r);
+        }
+        for (guint ri = 0; ri < g->indicators->len; ri++) {
+            kp_row *r = g_ptr_array_index(g->indicators, ri);
+            assess_row(doc, r);
+            check_verdicts(doc, g, r);
         }
     }
     check_relisted(doc);

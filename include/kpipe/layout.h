@@ -14,6 +14,9 @@
 typedef struct kp_grid_line {
     GPtrArray *cells;      /* char *, owned */
     kp_location where;     /* text line, or PDF page and box */
+    double size;           /* text outside tables: its glyphs' height in
+                            * points (the largest heading is the title); 0
+                            * where not known (text input, table rows) */
 } kp_grid_line;
 
 typedef struct kp_grid {
@@ -26,8 +29,11 @@ kp_grid_line *grid_add_line(kp_grid *grid, kp_location where);
 void grid_line_add_cell(kp_grid_line *line, const char *text);
 /* Cell N of LINE, or "" past its end. */
 const char *grid_cell(const kp_grid_line *line, guint n);
-/* Writes the grid as tab-separated lines (the seed's layout). */
-char *grid_to_text(const kp_grid *grid);
+/* Writes the grid as tab-separated lines (the seed's layout). BEFORE, when
+ * not NULL, holds for each line a comment to write above it (or NULL); such
+ * comments begin with GRID_NOTE_PREFIX, and the text reader skips them. */
+#define GRID_NOTE_PREFIX "# columns:"
+char *grid_to_text(const kp_grid *grid, const char *const *before);
 
 /* ---- rebuilding tables from a PDF page ---------------------------------
  * Coordinates are PDF points with the origin at the page's top-left corner

@@ -22,6 +22,7 @@ typedef struct kp_decimal {
 
 bool decimal_mul_int(kp_decimal *d, int64_t factor);   /* false on overflow */
 bool decimal_add(kp_decimal *acc, kp_decimal term);    /* false on overflow */
+bool decimal_mul(kp_decimal *d, kp_decimal factor);    /* false on overflow */
 void decimal_normalize(kp_decimal *d);                 /* strips trailing zeros */
 bool decimal_in_range(kp_decimal d);                   /* |d| <= 2^53 */
 double decimal_to_double(kp_decimal d);                /* correctly rounded */
@@ -39,7 +40,8 @@ typedef struct kp_quantity {
     bool cumulative;
     char *qualifier;    /* "approx", "at-least", … or NULL */
     char *note;         /* parenthesised remark, or NULL */
-    int fy;             /* fiscal year of a target; 0 otherwise */
+    int fy;             /* fiscal year printed with the figure or in its column
+                         * heading (always set on targets); 0 when none */
 } kp_quantity;
 
 void quantity_free(kp_quantity *q);
@@ -54,6 +56,21 @@ typedef struct kp_location {
     double bbox[4];    /* x0 y0 x1 y1 in points, PDF only */
     int line;          /* 1-based text line, 0 for PDF input */
 } kp_location;
+
+/* One printed verdict (評価, 達成度 …) of a row: never a figure. */
+typedef struct kp_evaluation {
+    char *heading;      /* the column heading, letter-spacing removed */
+    char *mark;         /* as printed: ◎ A 順調 … */
+    char *meaning;      /* from the document's legend, or NULL */
+    int claim;          /* the meaning says the target was met (1), was not
+                         * (-1), or neither (0): rules verdict-met/-unmet */
+} kp_evaluation;
+
+/* A free-text column or prose row that belongs to a row. */
+typedef struct kp_remark {
+    char *heading;      /* 今後の方向性, 成果と見直し … */
+    char *text;         /* wrapping removed */
+} kp_remark;
 
 typedef enum { KP_DIR_INCREASE, KP_DIR_DECREASE, KP_DIR_MAINTAIN } kp_direction;
 typedef enum { KP_ST_ACHIEVED, KP_ST_ON_TRACK, KP_ST_BEHIND, KP_ST_NO_DATA } kp_status;
@@ -72,7 +89,7 @@ typedef struct kp_assessment {
 typedef struct kp_row {
     int seq;                /* 0-based order in which the row was read */
     int number;
-    int measure;
+    int measure;            /* 0: the table names no measure */
     GPtrArray *projects;    /* char * */
     GPtrArray *notes;       /* char * */
     bool relisted;
@@ -82,6 +99,9 @@ typedef struct kp_row {
     kp_quantity *baseline;  /* NULL: empty or covered by a merge */
     GPtrArray *actuals;     /* kp_actual *, ascending fy; blank cells absent */
     kp_quantity *target;
+    kp_quantity *achievement;  /* a printed 達成率/進捗率, or NULL */
+    GPtrArray *evaluations;    /* kp_evaluation *, in column order */
+    GPtrArray *remarks;        /* kp_remark *, in column order */
     kp_assessment *assessment; /* NULL: no numeric target */
     kp_location where;
 } kp_row;
@@ -103,7 +123,9 @@ typedef struct kp_goal {
     char *detail_title;     /* as the detail table prints it, or NULL */
     GPtrArray *measures;    /* kp_measure *, ascending number */
     GPtrArray *rows;        /* kp_row *, ascending number */
+    GPtrArray *indicators;  /* kp_row *: goal-level 数値目標, in printed order */
     bool in_summary, in_detail;
+    bool measures_printed;  /* its table has a measure column */
     int summary_seq, detail_seq; /* 1-based order in the summary list and among
                                   * the detail tables; 0 when not there */
     GArray *fiscal_years;   /* int: the actual-value columns of its table */
@@ -146,6 +168,8 @@ kp_goal *goal_new(int number);
 kp_measure *measure_new(int number);
 kp_row *row_new(void);
 void row_free(kp_row *row);
+void row_add_evaluation(kp_row *row, const char *heading, const char *mark);
+void row_add_remark(kp_row *row, const char *heading, const char *text);
 kp_goal *document_goal(kp_document *doc, int number, bool create);
 kp_measure *goal_measure(kp_goal *goal, int number, bool create);
 void document_sort(kp_document *doc);

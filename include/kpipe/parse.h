@@ -14,6 +14,18 @@
 kp_document *parse_document(const kp_grid *grid, const kp_rules *rules, kp_source *source,
                             const char *file, kp_error *err);
 
+/* What the parser made of the grid's tables, for `kpipe text`: a comment
+ * line ("# columns: no, measure, …") to show above the grid line LINE. */
+typedef struct kp_table_note {
+    guint line;
+    char *text;
+} kp_table_note;
+
+/* parse_document, appending a kp_table_note per detail table to NOTES (the
+ * caller frees each text). */
+kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, kp_source *source,
+                                   const char *file, GArray *notes, kp_error *err);
+
 /* Cell parsers, exposed for their unit tests. Each fills the row's arrays. */
 void parse_projects(const kp_rules *rules, const char *cell, kp_row *row);
 void parse_activities(const kp_rules *rules, const char *cell, kp_row *row);

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (err.exit_code != KP_EXIT_UNUSABLE) {
             abort(); /* a failure always says why */
         }
-        g_free(grid_to_text(grid));
+        g_free(grid_to_text(grid, NULL));
         grid_free(grid);
         g_free(utf8);
     }

@@ -345,6 +345,7 @@ static void test_malformed_cell_diagnostic(void **state)
 {
     (void)state;
     kp_grid *grid = text_to_grid(
+        "第1期試験市まち・ひと・しごと創生総合戦略\n"
         "【基本目標1】 t\t\t\t\tKPI\t基準値\t実績値\t\t目標値 (R6年度)\n"
         "No\t具体的施策\t事業名等\t主な取組内容等\t\t\tR2年度\tR3年度\t\n"
         "1\t① 施策\t事業\t・取組\t指標\t12.3.4人\t5経営体\t3人\t10人\n");
@@ -359,7 +360,7 @@ static void test_malformed_cell_diagnostic(void **state)
     assert_int_equal(d->goal, 1);
     assert_int_equal(d->row, 1);
     assert_string_equal(d->field, "baseline");
-    assert_int_equal(d->line, 3);
+    assert_int_equal(d->line, 4);
     d = g_ptr_array_index(doc->diagnostics, 1);
     assert_string_equal(d->code, "unknown-unit");
     assert_string_equal(d->field, "actuals.2020");

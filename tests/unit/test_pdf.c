@@ -301,7 +301,7 @@ static char *grid_text_with(const char *path, int readers, kp_source *src)
     kp_grid *grid = pdf_load(path, data, len, &o, src, &err);
     if (!grid)
         fail_msg("%s with %d readers: %s", path, readers, err.message);
-    char *text = grid_to_text(grid);
+    char *text = grid_to_text(grid, NULL);
     grid_free(grid);
     g_free(data);
     return text;

@@ -62,7 +62,7 @@ static void test_grid(void **state)
     assert_string_equal(grid_cell(l2, 1), "c");
     assert_string_equal(grid_cell(l2, 7), "");
     assert_int_equal(l2->where.line, 3);
-    char *back = grid_to_text(g);
+    char *back = grid_to_text(g, NULL);
     assert_string_equal(back, "a\tb\n\n\tc\t\n");
     g_free(back);
     grid_free(g);

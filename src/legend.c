@@ -1,0 +1,153 @@
+/* kpipe — verdict legends: "【評価】◎：目標値以上 ○：…" or "改善○、維持△、悪化×"
+ * printed near a table give each verdict mark its meaning, which differs by
+ * document. Read from any line that is not a KPI row; applied once the whole
+ * document is read, since a legend is often printed under its table. */
+#include <string.h>
+
+#include "parser.h"
+
+/* A line gives a legend when at least this many entries match: one "A：…"
+ * alone is more often a sentence than a legend. */
+#define LEGEND_MIN_ENTRIES 2
+
+void legend_free(gpointer data)
+{
+    legend *l = data;
+    g_free(l->scope);
+    g_ptr_array_free(l->marks, TRUE);
+    g_ptr_array_free(l->meanings, TRUE);
+    g_free(l);
+}
+
+/* The mark as compared: NFKC (Ｓ → S), 〇 (a kanji zero) as ○, ✕ as ×. */
+static char *mark_key(const char *mark)
+{
+    char *k = cell_key(mark);
+    GString *s = g_string_new(NULL);
+    for (const char *q = k; *q; q = g_utf8_next_char(q)) {
+        gunichar c = g_utf8_get_char(q);
+        if (c == 0x3007)
+            c = 0x25CB;
+        else if (c == 0x2715)
+            c = 0x00D7;
+        g_string_append_unichar(s, c);
+    }
+    g_free(k);
+    return g_string_free(s, FALSE);
+}
+
+/* The entries of one legend rule over TEXT; *FIRST receives where the first
+ * one starts. */
+static legend *entries_of(const parser *p, const kp_rule *rule, const char *text, size_t *first)
+{
+    legend *l = g_new0(legend, 1);
+    l->marks = g_ptr_array_new_with_free_func(g_free);
+    l->meanings = g_ptr_array_new_with_free_func(g_free);
+    size_t len = strlen(text), from = 0;
+    *first = len;
+    kp_match m;
+    while (from < len && rule_match(p->rules, rule, text, len, from, 0, &m) == 1) {
+        size_t s, e, ms, me;
+        kp_match_group(&m, 0, &s, &e);
+        char *mark = NULL, *meaning = NULL;
+        if (kp_match_named(&m, "mark", &ms, &me))
+            mark = g_strndup(text + ms, me - ms);
+        if (kp_match_named(&m, "meaning", &ms, &me))
+            meaning = g_strndup(text + ms, me - ms);
+        kp_match_free(&m);
+        if (mark && meaning && *meaning) {
+            g_ptr_array_add(l->marks, mark_key(mark));
+            g_ptr_array_add(l->meanings, cell_unwrap(meaning));
+            *first = MIN(*first, s);
+        }
+        g_free(mark);
+        g_free(meaning);
+        from = e > from ? e : (size_t)(g_utf8_next_char(text + from) - text);
+    }
+    return l;
+}
+
+void legend_scan(parser *p, const char *text)
+{
+    size_t n;
+    const kp_rule *const *rs = rules_set(p->rules, "structure", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(rs[i]->name, "legend-entry") != 0)
+            continue;
+        size_t first;
+        legend *l = entries_of(p, rs[i], text, &first);
+        if (l->marks->len < LEGEND_MIN_ENTRIES) {
+            legend_free(l);
+            continue;
+        }
+        /* the heading it is printed under: 【評価】, 達成度 … */
+        char *scope = g_strndup(text, first);
+        GString *s = g_string_new(NULL);
+        for (const char *q = scope; *q; q = g_utf8_next_char(q)) {
+            gunichar c = g_utf8_get_char(q);
+            if (g_unichar_isalnum(c) || char_is_japanese(c))
+                if (c != 0x3010 && c != 0x3011 && c != 0xFF1A) /* 【】： */
+                    g_string_append_unichar(s, c);
+        }
+        g_free(scope);
+        l->scope = cell_key(s->str);
+        g_string_free(s, TRUE);
+        g_ptr_array_add(p->legends, l);
+        return; /* one legend a line */
+    }
+}
+
+static const char *meaning_in(const legend *l, const char *mark)
+{
+    for (guint i = 0; i < l->marks->len; i++)
+        if (strcmp(g_ptr_array_index(l->marks, i), mark) == 0)
+            return g_ptr_array_index(l->meanings, i);
+    return NULL;
+}
+
+/* The meaning of MARK under HEADING: from a legend printed under that
+ * heading first, else from any legend that has the mark. */
+static const char *meaning_of(const parser *p, const char *heading, const char *mark)
+{
+    char *hk = cell_key(heading), *mk = mark_key(mark);
+    const char *found = NULL, *any = NULL;
+    for (guint i = 0; i < p->legends->len && !found; i++) {
+        const legend *l = g_ptr_array_index(p->legends, i);
+        const char *meaning = meaning_in(l, mk);
+        if (!meaning)
+            continue;
+        if (*l->scope && (strstr(hk, l->scope) || strstr(l->scope, hk)))
+            found = meaning;
+        else if (!any)
+            any = meaning;
+    }
+    g_free(hk);
+    g_free(mk);
+    return found ? found : any;
+}
+
+static void apply_rows(parser *p, GPtrArray *rows)
+{
+    for (guint r = 0; r < rows->len; r++) {
+        kp_row *row = g_ptr_array_index(rows, r);
+        for (guint e = 0; e < row->evaluations->len; e++) {
+            kp_evaluation *ev = g_ptr_array_index(row->evaluations, e);
+            const char *meaning = meaning_of(p, ev->heading, ev->mark);
+            g_free(ev->meaning);
+            ev->meaning = g_strdup(meaning);
+            ev->claim = !meaning ? 0
+                        : rules_search(p->rules, "structure", "verdict-unmet", meaning, 0, NULL) ? -1
+                        : rules_search(p->rules, "structure", "verdict-met", meaning, 0, NULL)   ? 1
+                                                                                                 : 0;
+        }
+    }
+}
+
+void legend_apply(parser *p)
+{
+    for (guint gi = 0; gi < p->doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(p->doc->goals, gi);
+        apply_rows(p, g->rows);
+        apply_rows(p, g->indicators);
+    }
+}
