@@ -188,6 +188,7 @@ typedef struct {
     built_table *table;    /* a table, or else a text line: */
     GPtrArray *cells;      /* char * */
     kp_location where;
+    double size;           /* a text line's median glyph height */
     bool running;          /* a page number or running head: short, in a margin */
 } page_item;
 
@@ -455,14 +456,20 @@ static void free_line(const kp_page *page, GArray *line, void *user)
     line_text(page, line, it->cells, true);
     double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
     glong chars = 0;
+    GArray *heights = g_array_sized_new(FALSE, FALSE, sizeof(double), line->len);
     for (guint k = 0; k < line->len; k++) {
         const kp_glyph *g = &g_array_index(page->glyphs, kp_glyph, g_array_index(line, glyph_ref, k).index);
         x0 = MIN(x0, g->x0);
         y0 = MIN(y0, g->y0);
         x1 = MAX(x1, g->x1);
         y1 = MAX(y1, g->y1);
+        double h = g->y1 - g->y0;
+        g_array_append_val(heights, h);
         chars++;
     }
+    g_array_sort(heights, compare_double);
+    it->size = heights->len ? g_array_index(heights, double, heights->len / 2) : 0;
+    g_array_free(heights, TRUE);
     it->top = y0;
     it->where.page = page->number;
     it->where.bbox[0] = x0;
@@ -628,6 +635,7 @@ static void emit_table(kp_layout *l, built_table *t)
 static void emit_text(kp_layout *l, const page_item *it)
 {
     kp_grid_line *line = grid_add_line(l->grid, it->where);
+    line->size = it->size;
     for (guint c = 0; c < it->cells->len; c++)
         grid_line_add_cell(line, g_ptr_array_index(it->cells, c));
 }
@@ -711,6 +719,102 @@ static bool only_running(GPtrArray *items, guint from, guint to)
     return true;
 }
 
+/* A figure printed wider than its cell is drawn across the border beside it,
+ * and the glyph masks cut the border there (in each row where it happens;
+ * what is left between two such rows may be too short to count). A vertical
+ * line that ends inside a row (not at a horizontal line: a merged cell's
+ * border ends at one) goes on to the next horizontal line when a glyph
+ * crosses it in every row on the way. */
+static bool glyph_across(const kp_page *page, double x, double y0, double y1)
+{
+    for (guint i = 0; i < page->glyphs->len; i++) {
+        const kp_glyph *g = &g_array_index(page->glyphs, kp_glyph, i);
+        if (!g_unichar_isspace(g->c) && g->x0 < x && g->x1 > x && g->y0 < y1 && g->y1 > y0)
+            return true;
+    }
+    return false;
+}
+
+/* A horizontal line this long (in ems) or longer can be a row's border; a
+ * large heading's strokes are shorter. */
+#define ROW_LINE_EMS 4.0
+
+/* The row borders crossing X, by position. */
+static GArray *crossings(const GArray *hs, double x, double em, double tol)
+{
+    GArray *ys = g_array_new(FALSE, FALSE, sizeof(double));
+    for (guint i = 0; i < hs->len; i++) {
+        const line_seg *h = &g_array_index(hs, line_seg, i);
+        if (h->a1 - h->a0 >= ROW_LINE_EMS * em && x >= h->a0 - tol && x <= h->a1 + tol)
+            g_array_append_val(ys, h->pos);
+    }
+    g_array_sort(ys, compare_double);
+    return ys;
+}
+
+/* From END (inside a row) towards DIR (+1 down, -1 up): the horizontal line
+ * to reach, when text crosses X in every row on the way; else END. */
+static double overflow_end(const GArray *ys, const kp_page *page, double x, double end, int dir,
+                           double tol)
+{
+    for (guint i = 0; i < ys->len; i++)
+        if (fabs(g_array_index(ys, double, i) - end) <= tol)
+            return end; /* it ends at a horizontal line */
+    double from = end;
+    for (guint k = 0; k < ys->len; k++) {
+        guint i = dir > 0 ? k : ys->len - 1 - k;
+        double y = g_array_index(ys, double, i);
+        if (dir > 0 ? y <= end : y >= end)
+            continue;
+        if (!glyph_across(page, x, MIN(from, y), MAX(from, y)))
+            return end;
+        if (i + 1 == ys->len || i == 0 || k + 1 == ys->len)
+            return y; /* the table's edge */
+        /* a row further on: go on only while its text crosses too */
+        double next = g_array_index(ys, double, dir > 0 ? i + 1 : i - 1);
+        if (!glyph_across(page, x, MIN(y, next), MAX(y, next)))
+            return y;
+        from = y;
+    }
+    return end;
+}
+
+static void extend_overflows(GArray *vs, const GArray *hs, const kp_page *page, double em,
+                             double tol)
+{
+    for (guint i = 0; i < vs->len; i++) {
+        line_seg *v = &g_array_index(vs, line_seg, i);
+        GArray *ys = crossings(hs, v->pos, em, tol);
+        /* only a border anchored to the grid: it meets or crosses a horizontal
+         * line (a stray stub inside a cell meets none) */
+        bool anchored = false;
+        for (guint k = 0; k < ys->len && !anchored; k++) {
+            double y = g_array_index(ys, double, k);
+            anchored = y >= v->a0 - tol && y <= v->a1 + tol;
+        }
+        if (anchored && ys->len >= 2) {
+            v->a1 = overflow_end(ys, page, v->pos, v->a1, 1, tol);
+            v->a0 = overflow_end(ys, page, v->pos, v->a0, -1, tol);
+        }
+        g_array_free(ys, TRUE);
+    }
+    /* pieces of one line that now meet are one */
+    for (guint i = 0; i + 1 < vs->len;) {
+        line_seg *a = &g_array_index(vs, line_seg, i), *b = &g_array_index(vs, line_seg, i + 1);
+        if (fabs(a->pos - b->pos) <= tol && b->a0 <= a->a1 + tol) {
+            a->a1 = MAX(a->a1, b->a1);
+            g_array_remove_index(vs, i + 1);
+        } else {
+            i++;
+        }
+    }
+}
+
+/* Glyphs closer than this (in ems) stand in one run of text: a figure that
+ * runs on across a border is read in the cell it starts in. Between two
+ * cells' texts there are the paddings of both. */
+#define RUN_GAP_EMS 0.1
+
 static GPtrArray *page_tables(const kp_page *page, double em, const built_table *open,
                               GPtrArray *items, GArray *free_refs)
 {
@@ -731,6 +835,7 @@ static GPtrArray *page_tables(const kp_page *page, double em, const built_table 
     GArray *hs = snap_segments(hraw, tol), *vs = snap_segments(vraw, tol);
     g_array_free(hraw, TRUE);
     g_array_free(vraw, TRUE);
+    extend_overflows(vs, hs, page, em, tol);
 
     /* lines that touch belong to one table */
     int nh = (int)hs->len, nv = (int)vs->len;
@@ -786,12 +891,19 @@ static GPtrArray *page_tables(const kp_page *page, double em, const built_table 
     g_array_free(vs, TRUE);
 
     /* every glyph to the cell that holds its centre, or to the free text */
+    const kp_glyph *prev = NULL;
+    lattice *prev_table = NULL;
+    int prev_owner = -1, prev_row = -1;
     for (guint i = 0; i < page->glyphs->len; i++) {
         const kp_glyph *g = &g_array_index(page->glyphs, kp_glyph, i);
         if (g_unichar_isspace(g->c) || g->c == 0)
             continue;
         glyph_ref ref = {(g->x0 + g->x1) / 2, (g->y0 + g->y1) / 2, em, i};
         bool placed = false;
+        /* on from the glyph before without a gap, across a border: the run
+         * of text goes on in the cell it started in */
+        bool runs_on = prev && prev_table && g->x0 - prev->x1 < RUN_GAP_EMS * em &&
+                       g->x0 > prev->x0 && fabs(ref.cy - (prev->y0 + prev->y1) / 2) < 0.3 * em;
         for (guint k = 0; k < lattices->len && !placed; k++) {
             lattice *t = g_ptr_array_index(lattices, k);
             int nc = (int)t->xs->len - 1, nr = (int)t->ys->len - 1;
@@ -800,6 +912,11 @@ static GPtrArray *page_tables(const kp_page *page, double em, const built_table 
             if (c < 0 || r < 0)
                 continue;
             int owner = t->owner[r * nc + c];
+            if (runs_on && t == prev_table && r == prev_row && owner != prev_owner)
+                owner = prev_owner;
+            prev_table = t;
+            prev_row = r;
+            prev_owner = owner;
             if (!t->glyphs[owner])
                 t->glyphs[owner] = g_array_new(FALSE, FALSE, sizeof(glyph_ref));
             g_array_append_val(t->glyphs[owner], ref);
@@ -827,8 +944,11 @@ static GPtrArray *page_tables(const kp_page *page, double em, const built_table 
                 placed = true; /* dropped */
             }
         }
-        if (!placed)
+        if (!placed) {
             g_array_append_val(free_refs, ref);
+            prev_table = NULL;
+        }
+        prev = g;
     }
     GPtrArray *tables = g_ptr_array_new();
     for (guint k = 0; k < lattices->len; k++) {

@@ -11,12 +11,21 @@
 #include "kpipe/layout.h"
 
 #define DARK_LEVEL 224        /* green below this is ink: a hairline between pixel rows is grey */
+/* Shaded cells (a heading row's grey, #ddd and darker) are ink at DARK_LEVEL
+ * and dropped as filled areas, borders and all; a second scan at this level
+ * sees the shading as paper and finds the borders drawn over it. */
+#define SHADED_DARK_LEVEL 184
+#define PAPER_LEVEL 240       /* green at or above this is paper, below it shading */
+#define SLIVER_SAMPLES 7      /* points sampled along a ruling to tell it from shading */
+#define SLIVER_SIDE_PX 3      /* how far beside a ruling its paper is sampled */
 #define MIN_LENGTH_PT 5.0     /* shorter runs are never borders */
 #define MAX_THICKNESS_PT 2.5  /* thicker stacks are filled areas */
 /* Glyph strokes are at most an em long, while a border runs at least a row
  * high (a line and its padding) or a narrow column wide: runs shorter than
  * these are taken for text. */
 #define MIN_VERTICAL_EMS 1.15
+/* Full-width glyphs this many page ems wide or more are large type. */
+#define LARGE_TYPE_EMS 1.4
 #define MIN_HORIZONTAL_EMS 1.5
 
 typedef struct {
@@ -113,12 +122,9 @@ static gint by_column(gconstpointer a, gconstpointer b)
 /* One pass over the pixels, row by row (the cache's order): each row's dark
  * pixels, glyph masks taken out, give its horizontal runs at once and extend
  * or end each column's vertical run. */
-GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
-                           const GArray *glyphs)
+static void rulings_at_level(unsigned char *data, int width, int height, int stride,
+                             double scale, const GArray *glyphs, int level, GArray *out)
 {
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
-    if (width <= 0 || height <= 0)
-        return out;
     /* A glyph's box follows the font's ascent and descent and may reach over
      * a cell's border; its ink is about an em square around the box centre.
      * Mask the middle of that square, so that most strokes are gone while a
@@ -130,11 +136,15 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
         double w = g->x1 - g->x0, cy = (g->y0 + g->y1) / 2;
         if (w <= 0 || g_unichar_isspace(g->c))
             continue; /* poppler puts spaces between cells: they have no ink */
+        /* Type larger than the page's em (a title) has strokes longer than
+         * a ruling's minimum: its mask follows its own size, edge to edge. */
+        bool large = g_unichar_iswide(g->c) && w > LARGE_TYPE_EMS * em;
+        double size = large ? w : em, inset = large ? 0.0 : 0.15 * w;
         mask_rect r = {
-            CLAMP((int)floor((g->x0 + 0.15 * w) * scale), 0, width),
-            CLAMP((int)ceil((g->x1 - 0.15 * w) * scale), 0, width),
-            CLAMP((int)floor((cy - 0.4 * em) * scale), 0, height),
-            CLAMP((int)ceil((cy + 0.4 * em) * scale), 0, height),
+            CLAMP((int)floor((g->x0 + inset) * scale), 0, width),
+            CLAMP((int)ceil((g->x1 - inset) * scale), 0, width),
+            CLAMP((int)floor((cy - (large ? 0.55 : 0.4) * size) * scale), 0, height),
+            CLAMP((int)ceil((cy + (large ? 0.55 : 0.4) * size) * scale), 0, height),
         };
         if (r.x1 > r.x0 && r.y1 > r.y0)
             g_array_append_val(masks, r);
@@ -162,7 +172,7 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
              * colour (black, grey, blue, red) is dark in it. Branch-free: the
              * compiler vectorises it. */
             for (int x = 0; x < width; x++)
-                dark[x] = ((row[x] >> 8) & 0xFF) < DARK_LEVEL;
+                dark[x] = (int)((row[x] >> 8) & 0xFF) < level;
             while (next_mask < masks->len && g_array_index(masks, mask_rect, next_mask).y0 <= y) {
                 g_array_append_val(active, g_array_index(masks, mask_rect, next_mask));
                 next_mask++;
@@ -245,5 +255,78 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
     g_free(column_start);
     g_free(open_columns);
     g_free(dark);
+}
+
+static int green_at(const unsigned char *data, int width, int height, int stride, int x, int y)
+{
+    if (x < 0 || y < 0 || x >= width || y >= height)
+        return 255;
+    const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+    return (int)((row[x] >> 8) & 0xFF);
+}
+
+/* Does ruling R (found at DARK_LEVEL) lie inside shading: at most of the
+ * points sampled along it, is the paper shaded on both sides? Such a line is
+ * most often a sliver of the shading that the glyph masks cut out between the
+ * glyphs of a shaded heading; a real border there is darker than the shading
+ * and found again by the scan at SHADED_DARK_LEVEL. */
+static bool shading_sliver(const unsigned char *data, int width, int height, int stride,
+                           double scale, const kp_ruling *r)
+{
+    bool horizontal = r->x1 - r->x0 >= r->y1 - r->y0;
+    int slivers = 0;
+    for (int k = 1; k <= SLIVER_SAMPLES; k++) {
+        double t = (double)k / (SLIVER_SAMPLES + 1);
+        int x = (int)((r->x0 + t * (r->x1 - r->x0)) * scale);
+        int y = (int)((r->y0 + t * (r->y1 - r->y0)) * scale);
+        int side_a = horizontal ? green_at(data, width, height, stride, x, y - SLIVER_SIDE_PX)
+                                : green_at(data, width, height, stride, x - SLIVER_SIDE_PX, y);
+        int side_b = horizontal ? green_at(data, width, height, stride, x, y + SLIVER_SIDE_PX)
+                                : green_at(data, width, height, stride, x + SLIVER_SIDE_PX, y);
+        slivers += side_a < PAPER_LEVEL && side_b < PAPER_LEVEL;
+    }
+    return slivers * 2 > SLIVER_SAMPLES;
+}
+
+/* Is R one of the first N rulings of OUT again (within a pixel, along most
+ * of its length)? */
+static bool found_before(const GArray *out, guint n, const kp_ruling *r, double scale)
+{
+    bool horizontal = r->x1 - r->x0 >= r->y1 - r->y0;
+    for (guint i = 0; i < n; i++) {
+        const kp_ruling *o = &g_array_index(out, kp_ruling, i);
+        if ((o->x1 - o->x0 >= o->y1 - o->y0) != horizontal)
+            continue;
+        double pos = horizontal ? r->y0 : r->x0, opos = horizontal ? o->y0 : o->x0;
+        double a0 = horizontal ? r->x0 : r->y0, a1 = horizontal ? r->x1 : r->y1;
+        double b0 = horizontal ? o->x0 : o->y0, b1 = horizontal ? o->x1 : o->y1;
+        if (fabs(pos - opos) <= 1.5 / scale && MIN(a1, b1) - MAX(a0, b0) >= 0.9 * (a1 - a0))
+            return true;
+    }
+    return false;
+}
+
+GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
+                           const GArray *glyphs)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+    if (width <= 0 || height <= 0)
+        return out;
+    rulings_at_level(data, width, height, stride, scale, glyphs, DARK_LEVEL, out);
+    for (guint i = 0; i < out->len;) {
+        if (shading_sliver(data, width, height, stride, scale, &g_array_index(out, kp_ruling, i)))
+            g_array_remove_index_fast(out, i);
+        else
+            i++;
+    }
+    guint first_scan = out->len;
+    rulings_at_level(data, width, height, stride, scale, glyphs, SHADED_DARK_LEVEL, out);
+    /* a border on white paper is found by both scans: keep it once */
+    for (guint i = first_scan; i < out->len;) {
+        if (found_before(out, first_scan, &g_array_index(out, kp_ruling, i), scale))
+            g_array_remove_index_fast(out, i);
+        else
+            i++;
+    }
     return out;
 }
