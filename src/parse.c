@@ -8,6 +8,7 @@
  * title, the municipality and the plan period are found. */
 #include "kpipe/parse.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -595,6 +596,57 @@ static bool is_title(const parser *p, const char *text)
            !rules_search(p->rules, "structure", "period", text, 0, NULL);
 }
 
+/* Lines printed in the same size as one (within 3%): a heading broken. */
+#define SAME_SIZE 0.03
+/* A heading is printed at least this much larger than the front matter's
+ * smallest line; a line of body size is never joined to the title. */
+#define HEADING_SIZE 1.2
+/* Two lines of one heading stand at most this far apart (in line heights). */
+#define HEADING_GAP 0.8
+
+static double smallest_size(const GPtrArray *front)
+{
+    double m = G_MAXDOUBLE;
+    for (guint i = 0; i < front->len; i++)
+        m = MIN(m, ((front_line *)g_ptr_array_index(front, i))->size);
+    return m;
+}
+
+/* Is B (next to the title line A) the rest of a heading broken over lines? */
+static bool heading_goes_on(const parser *p, const front_line *a, const front_line *b)
+{
+    const front_line *upper = a->where.bbox[1] <= b->where.bbox[1] ? a : b;
+    const front_line *lower = upper == a ? b : a;
+    return a->size > 0 && b->size > 0 && fabs(a->size - b->size) <= SAME_SIZE * a->size &&
+           a->where.page == b->where.page &&
+           lower->where.bbox[1] - upper->where.bbox[3] <= HEADING_GAP * a->size &&
+           !rules_search(p->rules, "structure", "period", b->text, 0, NULL) &&
+           !rules_search(p->rules, "structure", "not-title", b->text, 0, NULL);
+}
+
+/* The title line BEST with the lines next to it in its size: a long title
+ * broken over two lines is one. */
+static char *title_lines(parser *p, const front_line *best)
+{
+    guint at = 0;
+    while (g_ptr_array_index(p->front, at) != best)
+        at++;
+    guint first = at, last = at;
+    if (best->size >= HEADING_SIZE * smallest_size(p->front)) {
+        while (first > 0 && heading_goes_on(p, best, g_ptr_array_index(p->front, first - 1)))
+            first--;
+        while (last + 1 < p->front->len &&
+               heading_goes_on(p, best, g_ptr_array_index(p->front, last + 1)))
+            last++;
+    }
+    GString *s = g_string_new(NULL);
+    for (guint i = first; i <= last; i++)
+        g_string_append(s, ((front_line *)g_ptr_array_index(p->front, i))->text);
+    char *title = heading_text(s->str);
+    g_string_free(s, TRUE);
+    return title;
+}
+
 /* The title: the largest line of the front matter that names a 戦略 or 計画
  * (the first such line where sizes are not known), else the first line that
  * is not a period line. */
@@ -612,7 +664,7 @@ static void choose_title(parser *p)
     if (!best)
         best = first;
     if (best)
-        doc->title = g_strdup(best->text);
+        doc->title = title_lines(p, best);
     kp_match m;
     for (guint i = 0; i < p->front->len && !doc->municipality; i++) {
         const front_line *f = g_ptr_array_index(p->front, i);
@@ -768,7 +820,7 @@ static bool heading_line(parser *p, const kp_grid_line *line, guint index)
         return summary_heading(p, line);
     p->front_done = true;
     kp_goal *g = p->goal;
-    if (g && g->in_summary && p->summary_goal == g) {
+    if (g && g->in_summary) {
         /* the goal line was this table's title, not a summary list */
         bool listed = false;
         for (guint i = 0; i < g->measures->len; i++)

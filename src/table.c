@@ -486,6 +486,20 @@ static bool table_other_row(parser *p, const kp_grid_line *line)
     return false;
 }
 
+/* A goal cell followed by column headings: the next goal's own table. */
+static bool starts_other_table(const parser *p, const kp_grid_line *line)
+{
+    guint first = 0;
+    while (first < line->cells->len && cell_blank(grid_cell(line, first)))
+        first++;
+    int n;
+    char *title = NULL;
+    bool goal = match_numbered(p, "goal", grid_cell(line, first), &n, &title);
+    g_free(title);
+    bool figures = false;
+    return goal && line_is_heading(p, line, first + 1, 1, &figures) && figures;
+}
+
 bool table_line(parser *p, const kp_grid_line *line)
 {
     detail_table *t = p->table;
@@ -500,6 +514,8 @@ bool table_line(parser *p, const kp_grid_line *line)
         table_classify(p);
     }
     if (t->no_col < 0 || !is_numbered_row(p, line, (guint)t->no_col)) {
+        if (starts_other_table(p, line))
+            return false; /* a table set edge to edge with this one */
         if (table_other_row(p, line))
             return true;
         if (line_is_heading(p, line, 0, 1, &figures))

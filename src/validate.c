@@ -269,11 +269,13 @@ static void check_years(kp_document *doc, kp_goal *g)
              "Goal %d's table has fiscal-year columns %s; they must follow one another, one "
              "column a year.",
              g->number, text);
-    else if (doc->has_period && (g_array_index(ys, int, 0) != doc->first_fy ||
-                                 g_array_index(ys, int, ys->len - 1) != doc->last_fy))
+    else if (doc->has_period && (g_array_index(ys, int, 0) < doc->first_fy ||
+                                 g_array_index(ys, int, ys->len - 1) > doc->last_fy))
+        /* an edition prints the years up to its own: fewer columns than the
+         * period has years is no fault, a year outside it is */
         DIAG(doc, "year-columns", g->number, 0, NULL, &g->where,
-             "Goal %d's table has fiscal-year columns %s, but the plan period is %d–%d; give "
-             "one column for each year of the period.",
+             "Goal %d's table has fiscal-year columns %s, but the plan period is %d–%d; a "
+             "column lies outside the period.",
              g->number, text, doc->first_fy, doc->last_fy);
     g_free(text);
 }

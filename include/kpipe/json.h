@@ -15,7 +15,8 @@
 json_t *document_to_json(const kp_document *doc);
 /* One diagnostic (spec: Diagnostic). */
 json_t *diagnostic_to_json(const kp_diagnostic *d);
-/* One Quantity; fy is written only for targets (TARGET true). */
+/* One Quantity; a target (TARGET true) always has fy, other figures only a
+ * year printed with them or in their column heading. */
 json_t *quantity_to_json(const kp_quantity *q, bool target);
 
 /* Canonical (RFC 8785) text of V, or indented by two spaces with a final

@@ -121,8 +121,10 @@ static void test_year_columns(void **state)
     (void)state;
     case_of("year-columns", KP_SEV_ERROR, NULL, "\tR2年度\tR3年度\t", "\tR2年度\tR4年度\t",
             "\t令和2年度\t令和3年度\t");
-    case_of("year-columns", KP_SEV_ERROR, NULL, "(令和2年度～令和3年度)", "(令和2年度～令和4年度)",
-            "(R2年度～R3年度)");
+    /* a column outside the plan period; fewer columns than the period has
+     * years is an edition that prints the years up to its own */
+    case_of("year-columns", KP_SEV_ERROR, NULL, "(令和2年度～令和3年度)", "(令和3年度～令和4年度)",
+            "(令和2年度～令和4年度)");
 }
 
 static void test_summary_mismatch(void **state)
