@@ -287,6 +287,27 @@ static int batch_by_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* One line on stderr when DOC, written all the same, holds errors: a CI log
+ * or a clerk sees at once that the figures need a look. */
+static void summarise_errors(const char *file, const kp_document *doc)
+{
+    guint errors = 0;
+    const kp_diagnostic *first = NULL;
+    for (guint i = 0; i < doc->diagnostics->len; i++) {
+        const kp_diagnostic *d = g_ptr_array_index(doc->diagnostics, i);
+        if (d->severity == KP_SEV_ERROR && !errors++)
+            first = d;
+    }
+    if (!errors)
+        return;
+    char *line = g_strdup_printf("%s: warning: written, but it holds %u error%s (first, %s: %s); "
+                                 "`kpipe check %s` lists them\n",
+                                 file, errors, errors == 1 ? "" : "s", first->code, first->message,
+                                 file);
+    (void)fd_write_all(STDERR_FILENO, line, strlen(line)); /* one write: lines stay whole */
+    g_free(line);
+}
+
 /* The child's work: read, render, write; an error line goes to FD. */
 static int batch_child(batch_item *it, const read_options *o, const kp_rules *rules, bool csv,
                        int fd)
@@ -295,8 +316,8 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
     kp_document *doc = kp_document_load(it->file, &o->pdf, rules, NULL, &err);
     if (doc) {
         char *text = render_document(doc, o, csv, it->file, &err);
-        if (text)
-            output_write(it->out, text, strlen(text), &err);
+        if (text && output_write(it->out, text, strlen(text), &err))
+            summarise_errors(it->file, doc);
         g_free(text);
         document_free(doc);
     }
@@ -472,8 +493,8 @@ static int cmd_extract(int argc, char **argv)
     kp_document *doc = kp_document_load(file, &o.pdf, rules, NULL, &err);
     if (doc) {
         char *text = render_document(doc, &o, csv, file, &err);
-        if (text)
-            output_write(o.out, text, strlen(text), &err); /* sets err on failure */
+        if (text && output_write(o.out, text, strlen(text), &err)) /* sets err on failure */
+            summarise_errors(file, doc);
         g_free(text);
     }
     document_free(doc);

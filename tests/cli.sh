@@ -28,6 +28,13 @@ expect_fail() {
     fi
 }
 
+# --- an output that holds errors: written, exit 0, one line on stderr
+"$kpipe" extract fixtures/families/sakura-b.calc.pdf -o "$tmp/sakura.json" 2>"$tmp/sakura.err"
+check "extract: an output with errors is written, exit 0" [ $? -eq 0 -a -s "$tmp/sakura.json" ]
+check "extract: one stderr line names the first error" sh -c "[ \$(wc -l <'$tmp/sakura.err') -eq 1 ] && grep -q 'sakura-b.calc.pdf: warning: written, but it holds 1 error (first, malformed-figure: Goal 1 row 3 actuals.2021' '$tmp/sakura.err'"
+"$kpipe" extract fixtures/families/minato-a.calc.pdf -o "$tmp/minato.json" 2>"$tmp/minato.err"
+check "extract: no stderr line when the output holds no error" [ ! -s "$tmp/minato.err" ]
+
 # --- golden outputs: checked by hand against the seed once, then byte for byte
 "$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/seed.json"
 check "seed: canonical kpi-json equals the golden file" cmp -s "$tmp/seed.json" tests/golden/ebetsu-kpi-r4.json
@@ -134,7 +141,8 @@ rc=$?
 good=$(ls fixtures/*.pdf fixtures/*.txt | wc -l)
 check "batch: exit 2 when a file failed" [ $rc -eq 2 ]
 check "batch: every good input written, one output each" [ "$(ls "$tmp/batch" | wc -l)" -eq "$good" ]
-check "batch: the bad file named on stderr, in one line" sh -c "[ \$(wc -l <'$tmp/batch.err') -eq 1 ] && grep -q 'damaged.pdf: error: not a readable PDF' '$tmp/batch.err'"
+check "batch: the bad file named on stderr, in one line" sh -c "[ \$(grep -c ': error:' '$tmp/batch.err') -eq 1 ] && grep -q 'damaged.pdf: error: not a readable PDF' '$tmp/batch.err'"
+check "batch: an output that holds errors is said in one warning line" sh -c "[ \$(grep -c 'ebetsu-kpi-r4.txt: warning: written, but it holds 1 error' '$tmp/batch.err') -eq 1 ]"
 check "batch: an output is the single-file output" cmp -s "$tmp/batch/ebetsu-kpi-r4.json" tests/golden/ebetsu-kpi-r4.json
 cp -r "$tmp/batch" "$tmp/batch-first"
 "$kpipe" extract fixtures/*.pdf fixtures/*.txt "$tmp/damaged.pdf" -d "$tmp/batch" -j 1 2>/dev/null
