@@ -25,7 +25,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
-HEADERS  := $(wildcard include/kpipe/*.h)
+HEADERS  := $(wildcard include/kpipe/*.h src/*.h)
 BIN      := $(BUILD)/kpipe
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

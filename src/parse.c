@@ -417,6 +417,7 @@ static void summary_goal(parser *p, int number, char *title, const kp_grid_line 
     p->summary_goal = g;
     p->goal = g;
     p->summary_measure = NULL;
+    p->line_measure = 0;
 }
 
 /* Headings of a summary table are short (具体的施策, 重要業績評価指標(KPI)). */
@@ -821,14 +822,23 @@ static bool heading_line(parser *p, const kp_grid_line *line, guint index)
     p->front_done = true;
     kp_goal *g = p->goal;
     if (g && g->in_summary) {
-        /* the goal line was this table's title, not a summary list */
+        /* the goal line was this table's title, not a summary list: a
+         * summary list lists KPIs */
         bool listed = false;
         for (guint i = 0; i < g->measures->len; i++)
-            listed |= ((kp_measure *)g_ptr_array_index(g->measures, i))->summary_title != NULL;
+            listed |= ((kp_measure *)g_ptr_array_index(g->measures, i))->kpis->len > 0;
         if (!listed) {
             g->in_summary = false;
             g->summary_seq = 0;
             p->summary_goals--;
+            for (guint i = 0; i < g->measures->len; i++) {
+                kp_measure *m = g_ptr_array_index(g->measures, i);
+                if (!m->detail_title) {
+                    m->detail_title = m->summary_title;
+                    m->where = m->summary_where;
+                    m->summary_title = NULL;
+                }
+            }
         }
     }
     if (g)
@@ -838,9 +848,46 @@ static bool heading_line(parser *p, const kp_grid_line *line, guint index)
     return true;
 }
 
+/* A lone "① title" line under a goal: a measure of the summary list, or,
+ * outside one, the measure of the tables below it (family D). */
+static bool measure_line(parser *p, const kp_grid_line *line)
+{
+    const char *cell = NULL;
+    for (guint i = 0; i < line->cells->len; i++)
+        if (!cell_blank(grid_cell(line, i))) {
+            if (cell)
+                return false;
+            cell = grid_cell(line, i);
+        }
+    int n;
+    char *title = NULL;
+    bool numbered = p->goal && cell && match_numbered(p, "measure", cell, &n, &title);
+    g_free(title);
+    if (!numbered)
+        return false;
+    if (p->summary_goal) {
+        summary_line(p, line, 0);
+        p->line_measure = p->summary_measure ? p->summary_measure->number : 0;
+    } else {
+        p->line_measure = measure_of_cell(p, p->goal, cell, &line->where, true);
+    }
+    return true;
+}
+
 static void other_line(parser *p, const kp_grid_line *line)
 {
+    if (measure_line(p, line))
+        return;
     char *raw = line_raw(line);
+    kp_match km;
+    g_free(p->kpi_line);
+    p->kpi_line = NULL;
+    if (p->goal && rules_search(p->rules, "structure", "kpi-label", raw, 0, &km)) {
+        char *name = kp_match_dup(&km, 1);
+        p->kpi_line = cell_unwrap(name ? name : "");
+        g_free(name);
+        kp_match_free(&km);
+    }
     legend_scan(p, raw);
     kp_match m;
     if (!p->table_unit && rules_search(p->rules, "structure", "table-unit", raw, 0, &m)) {
@@ -899,6 +946,7 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
     g_ptr_array_free(p.legends, TRUE);
     g_ptr_array_free(p.front, TRUE);
     g_free(p.table_unit);
+    g_free(p.kpi_line);
     if (!any_table) {
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
                      "no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)");

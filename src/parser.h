@@ -57,6 +57,8 @@ bool role_is_figure(column_role role);
 /* Reads one cell of ROW by its column's role: first pass (context) or second
  * (everything else). */
 void role_read(row_context *ctx, const column_info *col, const char *cell, int pass);
+/* The unit that ends a KPI name (…被害額(千円)), for the row's bare numbers. */
+void unit_from_kpi_name(row_context *ctx, const char *name);
 /* Checks that every role's heading rule is in the rules (exit 2 when not). */
 bool roles_rules_check(const kp_rules *rules, kp_error *err);
 
@@ -79,6 +81,8 @@ struct detail_table {
     char *last_kpi;
     kp_row *last_row;         /* for the prose rows under it */
     bool year_missing_said;
+    char *kpi_line;           /* no KPI column: the KPI named by the line above */
+    int line_measure;         /* no measure column: the measure line above */
     int figures, malformed;   /* figure cells read, and how many were not figures */
 };
 
@@ -118,6 +122,8 @@ struct parser {
     int sum_goal_col, sum_measure_col, sum_kpi_col; /* a summary list printed as a table */
     detail_table *table;
     char *table_unit;            /* (単位:…) printed above the next table */
+    char *kpi_line;              /* 指標：… printed just above the next table */
+    int line_measure;            /* the measure of a lone ①… line above */
     int report_fy;               /* 平成28年度実績 in the title lines */
     GPtrArray *legends;          /* legend * */
     GPtrArray *front;            /* front_line *, before the first goal */

@@ -72,7 +72,7 @@ static void read_activities(row_context *ctx, const column_info *col, const char
 }
 
 /* A unit in brackets ending the KPI name (…被害額(千円)), when it reads as one. */
-static void unit_from_kpi_name(row_context *ctx, const char *name)
+void unit_from_kpi_name(row_context *ctx, const char *name)
 {
     kp_match m;
     if (ctx->unit || !rules_search(ctx->p->rules, "structure", "kpi-unit", name, 0, &m))

@@ -177,6 +177,9 @@ static void table_classify(parser *p)
     t->indicators = indicator && !kpi;
     if (!t->unit && p->table_unit)
         t->unit = g_strdup(p->table_unit);
+    if (!kpi && !indicator && p->kpi_line)
+        t->kpi_line = g_strdup(p->kpi_line); /* family D: 指標：… above the table */
+    t->line_measure = p->line_measure;
     note_columns(p, t);
     t->ready = true;
 }
@@ -263,6 +266,11 @@ static int cell_number(const char *cell)
 static void row_read(parser *p, detail_table *t, GPtrArray *cells, kp_row *row)
 {
     row_context ctx = {p, t, row, t->unit, NULL, 0};
+    row->measure = t->line_measure; /* a measure column, if any, says otherwise */
+    if (t->kpi_line) {
+        row->kpi_name = g_strdup(t->kpi_line);
+        unit_from_kpi_name(&ctx, row->kpi_name);
+    }
     for (int pass = 1; pass <= 2; pass++)
         for (guint i = 0; i < t->columns->len && i < cells->len; i++) {
             const column_info *col = &g_array_index(t->columns, column_info, i);
@@ -271,6 +279,12 @@ static void row_read(parser *p, detail_table *t, GPtrArray *cells, kp_row *row)
                 table_goal(p, t, &row->where);
         }
     g_free(ctx.unit_owned);
+}
+
+static bool row_is_empty(const kp_row *row)
+{
+    return !row->baseline && !row->target && !row->achievement && row->actuals->len == 0 &&
+           row->evaluations->len == 0;
 }
 
 static void table_flush_row(parser *p)
@@ -303,6 +317,10 @@ static void table_flush_row(parser *p)
     g_ptr_array_free(cells, TRUE);
     if (t->indicators)
         row->measure = 0;
+    if (!row->kpi_name && !t->kpi_line && t->last_kpi == NULL && row_is_empty(row)) {
+        row_free(row); /* a line of the table that holds nothing a row has */
+        return;
+    }
     g_ptr_array_add(to, row);
     t->last_row = row;
 }
@@ -344,10 +362,13 @@ void table_end(parser *p)
         g_ptr_array_free(t->pending, TRUE);
     g_free(t->last_kpi);
     g_free(t->unit);
+    g_free(t->kpi_line);
     g_free(t);
     p->table = NULL;
     g_free(p->table_unit);
     p->table_unit = NULL;
+    g_free(p->kpi_line);
+    p->kpi_line = NULL;
 }
 
 static bool is_numbered_row(const parser *p, const kp_grid_line *line, guint col)

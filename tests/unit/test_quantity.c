@@ -87,7 +87,8 @@ static void test_digits_signs_units(void **state)
         {"12回", "12", "回", false, NULL, NULL, OK},
         {"122経営体", "122", "経営体", false, NULL, NULL, UNK},
         {"1.4人/年", "1.4", "人/年", false, NULL, NULL, UNK},
-        {"5.5‰", "5.5", "‰", false, NULL, NULL, UNK},
+        {"5.5‰", "5.5", "‰", false, NULL, NULL, OK},         /* per mille: listed */
+        {"33,503t-CO2以下", "33503", "t-CO2", false, "at-most", NULL, OK}, /* a digit after a letter */
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
         check_case(&cases[i]);
