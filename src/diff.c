@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "kpipe/json.h"
-#include "kpipe/layout.h"
+#include "kpipe/celltext.h"
 
 static const char *const kind_names[] = {
     "row-added", "row-removed", "moved",   "renamed",        "baseline-changed",

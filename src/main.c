@@ -15,7 +15,6 @@
 #include "kpipe/error.h"
 #include "kpipe/json.h"
 #include "kpipe/kpipe.h"
-#include "kpipe/layout.h"
 #include "kpipe/output.h"
 #include "kpipe/parse.h"
 #include "kpipe/pdf.h"

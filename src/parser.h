@@ -5,6 +5,7 @@
 #define KPIPE_PARSER_H
 
 #include "kpipe/parse.h"
+#include "kpipe/celltext.h"
 #include "kpipe/quantity.h"
 
 /* ---- column roles (roles.c) ---------------------------------------------- */

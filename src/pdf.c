@@ -18,6 +18,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "kpipe/celltext.h"
 #include "kpipe/output.h"
 #include "kpipe/text.h"
 

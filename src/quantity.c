@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kpipe/layout.h"
+#include "kpipe/celltext.h"
 
 static void check_set(kp_figure_check *check, kp_figure_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -1,14 +1,15 @@
-/* kpipe — ruling lines from a rendered page (see include/kpipe/layout.h).
+/* kpipe — ruling lines from a rendered page (see include/kpipe/page.h).
  *
  * poppler-glib exposes no vector paths, so cell borders are found in the
  * page's pixels: the glyph boxes are masked out, then long thin runs of dark
  * pixels, stacked over a few consecutive rows (or columns), are a ruling. A
  * dark run stack thicker than a border is a filled area and is dropped. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "kpipe/layout.h"
+#include "kpipe/page.h"
 
 #define DARK_LEVEL 224        /* green below this is ink: a hairline between pixel rows is grey */
 /* Shaded cells (a heading row's grey, #ddd and darker) are ink at DARK_LEVEL

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kpipe/celltext.h"
+
 static int line_of(const char *start, const char *at)
 {
     int line = 1;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kpipe/layout.h"
+#include "kpipe/celltext.h"
 
 static const kp_check_info checks[] = {
     {"malformed-figure", KP_SEV_ERROR, "A figure cell is neither a figure nor a no-figure mark."},

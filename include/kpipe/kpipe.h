@@ -4,7 +4,7 @@
 #define KPIPE_KPIPE_H
 
 #include "kpipe/error.h"
-#include "kpipe/layout.h"
+#include "kpipe/grid.h"
 #include "kpipe/model.h"
 #include "kpipe/parse.h"
 #include "kpipe/pdf.h"

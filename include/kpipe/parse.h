@@ -4,7 +4,7 @@
 #define KPIPE_PARSE_H
 
 #include "kpipe/error.h"
-#include "kpipe/layout.h"
+#include "kpipe/grid.h"
 #include "kpipe/model.h"
 #include "kpipe/rules.h"
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "kpipe/error.h"
-#include "kpipe/layout.h"
+#include "kpipe/grid.h"
 #include "kpipe/model.h"
 
 /* Decodes BYTES to UTF-8: UTF-8 (a BOM is dropped) as it is, else CP932

@@ -2,7 +2,8 @@
  * the cell-text helpers of layout.c. */
 #include "kp_test.h"
 
-#include "kpipe/layout.h"
+#include "kpipe/celltext.h"
+#include "kpipe/grid.h"
 #include "kpipe/text.h"
 
 static void test_utf8_and_bom(void **state)

@@ -1,0 +1,25 @@
+/* kpipe — cell text: what every stage does to the text of a cell (wrapping,
+ * spaces, the key names are compared by, radicals read as kanji). No
+ * geometry: figures, checks and diffs include this, never the page model. */
+#ifndef KPIPE_CELLTEXT_H
+#define KPIPE_CELLTEXT_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+/* Each returns a newly allocated string. */
+/* Joins text wrapped inside a cell: a whitespace run goes when a Japanese
+ * character stands on either side of it, else becomes one space; the ends
+ * are trimmed. */
+char *cell_unwrap(const char *s);
+/* Removes every whitespace character (figure cells). */
+char *cell_strip_spaces(const char *s);
+/* NFKC with all whitespace removed: the key for comparing names. */
+char *cell_key(const char *s);
+/* True for a character after which a wrapped line joins without a space. */
+bool char_is_japanese(gunichar c);
+/* The kanji a radical stands for where fonts share one glyph between them
+ * (⾧ and ⻑ for 長); any other character as it is. */
+gunichar char_from_radical(gunichar c);
+
+#endif

@@ -1,0 +1,38 @@
+/* kpipe — the grid: tables as lines of cells, whatever the input was.
+ *
+ * text.c reads a grid from tab-separated text; the layout (layout.c) rebuilds
+ * one from a PDF's pages. parse.c reads only grids. Cell text is valid UTF-8
+ * as printed; a line break inside a cell is kept as one space. */
+#ifndef KPIPE_GRID_H
+#define KPIPE_GRID_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "kpipe/model.h"
+
+typedef struct kp_grid_line {
+    GPtrArray *cells;      /* char *, owned */
+    kp_location where;     /* text line, or PDF page and box */
+    double size;           /* text outside tables: its glyphs' height in
+                            * points (the largest heading is the title); 0
+                            * where not known (text input, table rows) */
+} kp_grid_line;
+
+typedef struct kp_grid {
+    GPtrArray *lines;      /* kp_grid_line *, owned */
+} kp_grid;
+
+kp_grid *grid_new(void);
+void grid_free(kp_grid *grid);
+kp_grid_line *grid_add_line(kp_grid *grid, kp_location where);
+void grid_line_add_cell(kp_grid_line *line, const char *text);
+/* Cell N of LINE, or "" past its end. */
+const char *grid_cell(const kp_grid_line *line, guint n);
+/* Writes the grid as tab-separated lines (the seed's layout). BEFORE, when
+ * not NULL, holds for each line a comment to write above it (or NULL); such
+ * comments begin with GRID_NOTE_PREFIX, and the text reader skips them. */
+#define GRID_NOTE_PREFIX "# columns:"
+char *grid_to_text(const kp_grid *grid, const char *const *before);
+
+#endif

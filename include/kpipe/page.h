@@ -1,0 +1,39 @@
+/* kpipe — the page model: what an input hands the layout for each page, its
+ * glyph boxes and ruling lines, whoever made them (pdf.c from poppler-glib;
+ * an OCR stage would make the same). Coordinates are PDF points with the
+ * origin at the page's top-left corner (poppler's convention), y growing
+ * downwards. */
+#ifndef KPIPE_PAGE_H
+#define KPIPE_PAGE_H
+
+#include <glib.h>
+
+typedef struct kp_glyph {
+    gunichar c;
+    double x0, y0, x1, y1;   /* poppler's box: line-height tall */
+} kp_glyph;
+
+/* A ruling line (a cell border): horizontal when wider than tall. */
+typedef struct kp_ruling {
+    double x0, y0, x1, y1;
+} kp_ruling;
+
+typedef struct kp_page {
+    int number;              /* 1-based */
+    double width, height;
+    GArray *glyphs;          /* kp_glyph */
+    GArray *rulings;         /* kp_ruling */
+} kp_page;
+
+/* The page's em: the median width of its full-width glyphs (their height
+ * where there are none). Glyph boxes are no measure of the font size: their
+ * height follows the font's ascent and descent, 1.3 to 2.6 ems. */
+double glyphs_em(const GArray *glyphs);
+
+/* Finds ruling lines in a page rendered at SCALE pixels a point: long thin
+ * runs of dark pixels in an RGB24/ARGB32 image, once the glyph boxes are
+ * masked out (text strokes are no borders). Returns kp_ruling in points. */
+GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
+                           const GArray *glyphs);
+
+#endif
