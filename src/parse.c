@@ -202,8 +202,10 @@ void parse_projects(const kp_rules *rules, const char *cell, kp_row *row)
     }
     while (rules_search(rules, "structure", "project-department", work->str, 0, &m)) {
         char *dept = kp_match_dup(&m, 1);
-        if (dept && *dept)
-            row_add_remark(row, "担当課", dept);
+        char *name = cell_unwrap(dept ? dept : "");
+        if (*name)
+            row_add_remark(row, "担当課", name);
+        g_free(name);
         g_free(dept);
         kp_match_group(&m, 0, &s, &e);
         g_string_erase(work, (gssize)s, (gssize)(e - s));
@@ -590,11 +592,27 @@ static void front_matter(parser *p, const kp_grid_line *line)
     g_free(text);
 }
 
-static bool is_title(const parser *p, const char *text)
+/* TEXT as a title: the whole line, or its part up to the strategy's name
+ * where a report on it follows (…総合戦略 令和3年度効果検証); NULL when it
+ * is no title (a period line, a report or committee line). */
+static char *title_of(const parser *p, const char *text)
 {
-    return rules_search(p->rules, "structure", "title", text, 0, NULL) &&
-           !rules_search(p->rules, "structure", "not-title", text, 0, NULL) &&
-           !rules_search(p->rules, "structure", "period", text, 0, NULL);
+    if (!rules_search(p->rules, "structure", "title", text, 0, NULL) ||
+        rules_search(p->rules, "structure", "period", text, 0, NULL))
+        return NULL;
+    if (!rules_search(p->rules, "structure", "not-title", text, 0, NULL))
+        return g_strdup(text);
+    kp_match m;
+    char *head = NULL;
+    if (rules_search(p->rules, "structure", "title-end", text, 0, &m)) {
+        head = kp_match_dup(&m, 0);
+        kp_match_free(&m);
+    }
+    if (head && rules_search(p->rules, "structure", "not-title", head, 0, NULL)) {
+        g_free(head); /* 「…に係るKPI一覧」: a report that names the strategy */
+        head = NULL;
+    }
+    return head;
 }
 
 /* Lines printed in the same size as one (within 3%): a heading broken. */
@@ -655,22 +673,34 @@ static void choose_title(parser *p)
 {
     kp_document *doc = p->doc;
     const front_line *best = NULL, *first = NULL;
+    char *best_text = NULL;
     for (guint i = 0; i < p->front->len; i++) {
         const front_line *f = g_ptr_array_index(p->front, i);
         if (!first && !rules_search(p->rules, "structure", "period", f->text, 0, NULL))
             first = f;
-        if (is_title(p, f->text) && (!best || f->size > best->size * 1.05))
+        char *t = title_of(p, f->text);
+        if (t && (!best || f->size > best->size * 1.05)) {
             best = f;
+            g_free(best_text);
+            best_text = t;
+        } else {
+            g_free(t);
+        }
     }
-    if (!best)
-        best = first;
-    if (best)
+    if (best && strcmp(best_text, best->text) == 0) {
         doc->title = title_lines(p, best);
+        g_free(best_text);
+    } else if (best) {
+        doc->title = best_text; /* a report's suffix cut off: no line to join */
+    } else if (first) {
+        doc->title = g_strdup(first->text);
+    }
     kp_match m;
-    for (guint i = 0; i < p->front->len && !doc->municipality; i++) {
-        const front_line *f = g_ptr_array_index(p->front, i);
-        const char *text = doc->title && i == 0 ? doc->title : f->text;
-        if (rules_search(p->rules, "structure", "municipality", text, 0, &m)) {
+    /* the municipality: from the title, else the other front lines in order */
+    for (guint i = 0; i <= p->front->len && !doc->municipality; i++) {
+        const char *text = i == 0 ? doc->title
+                                  : ((front_line *)g_ptr_array_index(p->front, i - 1))->text;
+        if (text && rules_search(p->rules, "structure", "municipality", text, 0, &m)) {
             doc->municipality = kp_match_dup(&m, 1);
             kp_match_free(&m);
         }

@@ -142,6 +142,11 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
         erase_group(work, &m, 0);
         kp_match_free(&m);
     }
+    if (rules_find(rules, "figure", "footnote") &&
+        rules_search(rules, "figure", "footnote", work->str, 0, &m)) {
+        erase_group(work, &m, 0);
+        kp_match_free(&m);
+    }
     if (rules_search(rules, "figure", "note", work->str, 0, &m)) {
         q->note = kp_match_dup(&m, 1);
         erase_group(work, &m, 0);
@@ -299,6 +304,35 @@ static kp_quantity *unit_quantity(const kp_rules *rules, const char *unit, kp_fi
     return u;
 }
 
+/* A label printed before the figure (登録件数 9件, often with no space in
+ * the PDF): when the whole cell is no figure, a leading run of Japanese
+ * letters directly before a numeral is taken off and the rest read. */
+static kp_quantity *without_label(const kp_rules *rules, const char *cell, kp_quantity *q,
+                                  kp_figure_check *check)
+{
+    const char *p = cell;
+    while (*p && g_unichar_isspace(g_utf8_get_char(p)))
+        p = g_utf8_next_char(p);
+    const char *label = p;
+    while (*p && char_is_japanese(g_utf8_get_char(p)) && !g_unichar_isdigit(g_utf8_get_char(p)))
+        p = g_utf8_next_char(p);
+    while (*p && g_unichar_isspace(g_utf8_get_char(p)))
+        p = g_utf8_next_char(p);
+    if (p == label || !g_unichar_isdigit(g_utf8_get_char(p)))
+        return q;
+    kp_figure_check rest_check;
+    kp_quantity *rest = quantity_parse(rules, p, &rest_check);
+    if (!rest || !rest->has_value || rest_check.status == KP_FIGURE_MALFORMED) {
+        quantity_free(rest);
+        return q;
+    }
+    g_free(rest->text);
+    rest->text = g_strdup(q->text); /* as printed */
+    quantity_free(q);
+    *check = rest_check;
+    return rest;
+}
+
 kp_quantity *quantity_parse_in(const kp_rules *rules, const char *cell,
                                const kp_figure_context *ctx, kp_figure_check *check)
 {
@@ -316,11 +350,14 @@ kp_quantity *quantity_parse_in(const kp_rules *rules, const char *cell,
     g_free(key);
     if (!q)
         return NULL;
+    if (check->status == KP_FIGURE_MALFORMED)
+        q = without_label(rules, cell, q, check);
     if (body != cell) {
         g_free(q->text);
         q->text = cell_strip_spaces(cell);
     }
-    if (!q->fy && q->note)
+    if (!q->fy && q->note && rules_find(rules, "figure", "year-note") &&
+        rules_search(rules, "figure", "year-note", q->note, KP_MATCH_WHOLE, NULL))
         q->fy = fiscal_year_dated(rules, q->note); /* 58.2% (H26) */
     if (q->has_value && !q->unit && ctx && ctx->unit && *ctx->unit) {
         kp_figure_check ucheck;
