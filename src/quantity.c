@@ -169,6 +169,16 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
         }
         kp_match_free(&m);
     }
+    if (rules_find(rules, "figure", "forecast") &&
+        rules_search(rules, "figure", "forecast", work->str, 0, &m)) {
+        char *forecast = kp_match_dup(&m, 1);
+        char *note = q->note ? g_strconcat(forecast, " ", q->note, NULL) : g_strdup(forecast);
+        g_free(q->note);
+        q->note = note;
+        g_free(forecast);
+        erase_group(work, &m, 0);
+        kp_match_free(&m);
+    }
     if (rules_search(rules, "figure", "year-before", work->str, 0, &m)) {
         char *year = kp_match_dup(&m, 0);
         int fy = year ? fiscal_year_dated(rules, year) : 0;

@@ -88,6 +88,8 @@ static void test_digits_signs_units(void **state)
         {"122経営体", "122", "経営体", false, NULL, NULL, UNK},
         {"1.4人/年", "1.4", "人/年", false, NULL, NULL, UNK},
         {"5.5‰", "5.5", "‰", false, NULL, NULL, OK},         /* per mille: listed */
+        {"500人※1", "500", "人", false, NULL, NULL, OK},    /* a footnote mark */
+        {"100件 R6年度予測 110件", "100", "件", false, NULL, "R6年度予測110件", OK},
         {"33,503t-CO2以下", "33503", "t-CO2", false, "at-most", NULL, OK}, /* a digit after a letter */
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
