@@ -38,12 +38,13 @@ static void read_goal(row_context *ctx, const column_info *col, const char *cell
              rules_search(p->rules, "structure", "goal-number", g_strstrip(key), 0, NULL))
         n = numbering_value(key);
     g_free(key);
-    if (n > 0 && n != ctx->t->goal->number) {
-        ctx->t->goal = detail_goal(p, n, title, &ctx->row->where);
+    detail_table *t = ctx->t;
+    if (n > 0 && (!t->goal || n != t->goal->number)) {
+        t->goal = detail_goal(p, n, title, &ctx->row->where);
         title = NULL;
-        ctx->t->last_measure = 0;
-        g_free(ctx->t->last_kpi);
-        ctx->t->last_kpi = NULL;
+        t->last_measure = 0;
+        g_free(t->last_kpi);
+        t->last_kpi = NULL;
     }
     g_free(title);
 }

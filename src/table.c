@@ -274,9 +274,8 @@ static void row_read(parser *p, detail_table *t, GPtrArray *cells, kp_row *row)
     for (int pass = 1; pass <= 2; pass++)
         for (guint i = 0; i < t->columns->len && i < cells->len; i++) {
             const column_info *col = &g_array_index(t->columns, column_info, i);
-            role_read(&ctx, col, ((GString *)g_ptr_array_index(cells, i))->str, pass);
-            if (pass == 1 && col->role == ROLE_GOAL && !t->goal)
-                table_goal(p, t, &row->where);
+            if (col->role != ROLE_GOAL) /* read first, by table_flush_row */
+                role_read(&ctx, col, ((GString *)g_ptr_array_index(cells, i))->str, pass);
         }
     g_free(ctx.unit_owned);
 }
@@ -301,7 +300,6 @@ static void table_flush_row(parser *p)
     for (guint i = 0; i < t->columns->len && i < cells->len; i++)
         if (g_array_index(t->columns, column_info, i).role == ROLE_GOAL) {
             row_context ctx = {p, t, row, NULL, NULL, 0};
-            table_goal(p, t, &row->where);
             role_read(&ctx, &g_array_index(t->columns, column_info, i),
                       ((GString *)g_ptr_array_index(cells, i))->str, 1);
         }
