@@ -27,21 +27,6 @@ static char *trimmed(const char *s)
     return u;
 }
 
-/* S without the white space at its ends (U+3000 included). */
-static char *trimmed_ends(const char *s)
-{
-    while (*s && g_unichar_isspace(g_utf8_get_char(s)))
-        s = g_utf8_next_char(s);
-    const char *end = s + strlen(s);
-    while (end > s) {
-        const char *prev = g_utf8_prev_char(end);
-        if (!g_unichar_isspace(g_utf8_get_char(prev)))
-            break;
-        end = prev;
-    }
-    return g_strndup(s, (gsize)(end - s));
-}
-
 bool cell_blank(const char *s)
 {
     for (const char *p = s; *p; p = g_utf8_next_char(p))
@@ -115,7 +100,7 @@ bool match_numbered(const parser *p, const char *name, const char *cell, int *nu
                            char **title)
 {
     kp_match m;
-    char *text = trimmed_ends(cell);
+    char *text = cell_unwrap(cell); /* a narrow cell wraps: 基 本 目 標1 */
     const kp_rule *hit = rules_search(p->rules, "structure", name, text, 0, &m);
     if (!hit) {
         g_free(text);
