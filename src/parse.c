@@ -749,10 +749,29 @@ static void resolve_kpi_name(GHashTable *listed, kp_row *row)
     g_free(key);
 }
 
+/* A goal line that lists no measure or KPI under it was a heading, not a
+ * summary list. */
+static void summary_goals_listed(kp_document *doc)
+{
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        bool listed = false;
+        for (guint i = 0; i < g->measures->len && !listed; i++) {
+            const kp_measure *m = g_ptr_array_index(g->measures, i);
+            listed = m->summary_title || m->kpis->len;
+        }
+        if (g->in_summary && !listed) {
+            g->in_summary = false;
+            g->summary_seq = 0;
+        }
+    }
+}
+
 static void finish(parser *p)
 {
     kp_document *doc = p->doc;
     choose_title(p);
+    summary_goals_listed(doc);
     legend_apply(p);
     g_array_sort(doc->fiscal_years, int_compare);
     int last_fy = doc->has_period ? doc->last_fy
@@ -798,6 +817,24 @@ bool parse_rules_check(const kp_rules *rules, kp_error *err)
     return roles_rules_check(rules, err);
 }
 
+/* Is LINE, from FROM, only bare numbers (a count of KPIs per verdict)? */
+static bool count_row(const parser *p, const kp_grid_line *line, guint from)
+{
+    guint numbers = 0;
+    for (guint i = from; i < line->cells->len; i++) {
+        const char *cell = grid_cell(line, i);
+        if (cell_blank(cell))
+            continue;
+        char *key = cell_key(cell);
+        bool number = rules_search(p->rules, "structure", "row-number", key, 0, NULL) != NULL;
+        g_free(key);
+        if (!number)
+            return false;
+        numbers++;
+    }
+    return numbers >= 2;
+}
+
 /* A goal line: a goal in its first non-blank cell. With column headings after
  * it, it starts a detail table; else a goal of the summary list. */
 static bool goal_line(parser *p, const kp_grid_line *line, guint index)
@@ -812,6 +849,10 @@ static bool goal_line(parser *p, const kp_grid_line *line, guint index)
         return false;
     }
     p->front_done = true;
+    if (count_row(p, line, first + 1)) {
+        g_free(title);
+        return true; /* 基本目標1 | 2 | 3 | 0: KPIs counted by verdict, not a goal */
+    }
     bool figures = false;
     if (line_is_heading(p, line, first + 1, 1, &figures) && figures) {
         p->summary_goal = NULL;

@@ -371,6 +371,27 @@ static void test_malformed_cell_diagnostic(void **state)
     grid_free(grid);
 }
 
+/* A table counting KPIs per verdict per goal looks like a summary list but
+ * is not one; a goal line that lists nothing under it is a heading. */
+static void test_count_table_is_no_summary(void **state)
+{
+    (void)state;
+    kp_document *doc = kp_test_document_from_text(
+        "第1期試験市まち・ひと・しごと創生総合戦略\n"
+        "【基本目標1】 t\n"
+        "No\t具体的施策\t指標\t基準値\tR3実績\t目標値\t評価\n"
+        "1\t① 施策\t指標A\t1人\t2人\t3人\t○\n"
+        "\n"
+        "基本目標\t◎\t○\t△\t計\n"
+        "基本目標1\t0\t1\t0\t1\n"
+        "基本目標2\t1\t0\t0\t1\n");
+    assert_int_equal(doc->goals->len, 1);
+    kp_goal *g = document_goal(doc, 1, false);
+    assert_false(g->in_summary);
+    assert_int_equal(g->rows->len, 1);
+    document_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_circled),
         cmocka_unit_test(test_no_table),
         cmocka_unit_test(test_malformed_cell_diagnostic),
+        cmocka_unit_test(test_count_table_is_no_summary),
     };
     return cmocka_run_group_tests_name("parse", tests, rules_setup, rules_teardown);
 }
