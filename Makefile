@@ -51,6 +51,7 @@ SARIF_TOOL    := $(BUILD)/tools/node_modules/@microsoft/sarif-multitool-linux/Sa
 test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
 	@command -v qpdf >/dev/null 2>&1 || { echo "kpipe: installing qpdf"; $(call install_apt,qpdf); }
+	@[ -x /usr/bin/time ] || { echo "kpipe: installing time (the catalogue measures peak RSS)"; $(call install_apt,time); }
 	@/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || \
 	  { echo "kpipe: installing python3-jsonschema"; $(call install_apt,python3-jsonschema); }
 	@if [ ! -x $(SARIF_TOOL) ]; then \

@@ -25,6 +25,18 @@
 /* Pixels a point for finding rulings: a hairline border stays at least one
  * pixel wide, and a 5 pt run is 7 pixels. */
 #define RULING_SCALE 1.0
+/* A page image holds at most this many pixels (64 MB in RGB24; an A0 page at
+ * 1 px a point is 8 M): a larger page (a MediaBox of 100,000 pt) is rendered
+ * scaled down, where its table can still be read, instead of overflowing the
+ * image's size or exhausting memory. cairo's images are at most 32767 a side. */
+#define MAX_PAGE_PIXELS (16.0 * 1024 * 1024)
+/* Below this many pixels a point a 0.5 pt border is lost in the image: a
+ * page that would need less gets no rulings (so no table) rather than a
+ * misread one. */
+#define MIN_READABLE_SCALE 0.5
+/* Around the text of a page too large to render whole, this much paper (in
+ * points) is rendered too: the table's outer borders. */
+#define TEXT_MARGIN 36.0
 
 bool pdf_sniff(const char *data, size_t len)
 {
@@ -82,15 +94,52 @@ typedef struct {
     size_t size;
 } page_canvas;
 
-/* Paints PAGE onto CANVAS (white paper, 1 px a point). poppler-glib collects
- * the page's text while it renders on screen, so this one pass through the
- * content stream serves both the rulings and the glyphs: asking for the text
- * first would make poppler render the page once more onto a 1×1 surface. */
-static void page_paint(PopplerPage *page, double width, double height, page_canvas *canvas,
-                       int *w, int *h, int *stride)
+/* Pixels a point for a region of WIDTH × HEIGHT points: RULING_SCALE, or
+ * less for one too large for MAX_PAGE_PIXELS; 0 for one of no area or one
+ * that would be too small to read. */
+static double page_scale(double width, double height)
 {
-    *w = (int)ceil(width * RULING_SCALE);
-    *h = (int)ceil(height * RULING_SCALE);
+    if (!(width >= 1.0 && height >= 1.0)) /* also NaN */
+        return 0;
+    double scale = RULING_SCALE;
+    if (width * height * scale * scale > MAX_PAGE_PIXELS)
+        scale = sqrt(MAX_PAGE_PIXELS / (width * height));
+    return scale >= MIN_READABLE_SCALE ? scale : 0;
+}
+
+/* The region of the page to render: the whole page, or, for a page too large
+ * for the image, the box around its text (REGION: x0 y0 x1 y1 in points). */
+static void page_region(const GArray *glyphs, double width, double height, double region[4])
+{
+    region[0] = region[1] = 0;
+    region[2] = width;
+    region[3] = height;
+    if (width * height * RULING_SCALE * RULING_SCALE <= MAX_PAGE_PIXELS || !glyphs->len)
+        return;
+    double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+    for (guint i = 0; i < glyphs->len; i++) {
+        const kp_glyph *g = &g_array_index(glyphs, kp_glyph, i);
+        x0 = MIN(x0, g->x0);
+        y0 = MIN(y0, g->y0);
+        x1 = MAX(x1, g->x1);
+        y1 = MAX(y1, g->y1);
+    }
+    region[0] = CLAMP(x0 - TEXT_MARGIN, 0, width);
+    region[1] = CLAMP(y0 - TEXT_MARGIN, 0, height);
+    region[2] = CLAMP(x1 + TEXT_MARGIN, 0, width);
+    region[3] = CLAMP(y1 + TEXT_MARGIN, 0, height);
+}
+
+/* Paints PAGE onto CANVAS (white paper, SCALE px a point). poppler-glib
+ * collects the page's text while it renders on screen, so this one pass
+ * through the content stream serves both the rulings and the glyphs: asking
+ * for the text first would make poppler render the page once more onto a 1×1
+ * surface. */
+static void page_paint(PopplerPage *page, const double region[4], double scale,
+                       page_canvas *canvas, int *w, int *h, int *stride)
+{
+    *w = MAX(1, (int)ceil((region[2] - region[0]) * scale));
+    *h = MAX(1, (int)ceil((region[3] - region[1]) * scale));
     *stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, *w);
     size_t size = (size_t)*stride * (size_t)*h;
     if (size > canvas->size) {
@@ -102,7 +151,8 @@ static void page_paint(PopplerPage *page, double width, double height, page_canv
     cairo_surface_t *surface =
         cairo_image_surface_create_for_data(canvas->pixels, CAIRO_FORMAT_RGB24, *w, *h, *stride);
     cairo_t *cr = cairo_create(surface);
-    cairo_scale(cr, RULING_SCALE, RULING_SCALE);
+    cairo_scale(cr, scale, scale);
+    cairo_translate(cr, -region[0], -region[1]);
     poppler_page_render(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
@@ -157,11 +207,24 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
         return;
     }
     poppler_page_get_size(page, &rp->page.width, &rp->page.height);
-    int w, h, stride;
-    page_paint(page, rp->page.width, rp->page.height, canvas, &w, &h, &stride);
-    rp->page.glyphs = page_glyphs(page, &rp->unreadable);
-    rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, RULING_SCALE,
-                                          rp->page.glyphs);
+    int w = 0, h = 0, stride = 0;
+    double region[4] = {0, 0, rp->page.width, rp->page.height};
+    bool whole = rp->page.width * rp->page.height * RULING_SCALE * RULING_SCALE <= MAX_PAGE_PIXELS;
+    if (!whole) { /* the text first, to know where to render */
+        rp->page.glyphs = page_glyphs(page, &rp->unreadable);
+        page_region(rp->page.glyphs, rp->page.width, rp->page.height, region);
+    }
+    double scale = page_scale(region[2] - region[0], region[3] - region[1]);
+    if (scale > 0)
+        page_paint(page, region, scale, canvas, &w, &h, &stride);
+    if (whole) /* collected while painting */
+        rp->page.glyphs = page_glyphs(page, &rp->unreadable);
+    if (scale > 0) {
+        rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, scale,
+                                              rp->page.glyphs, region[0], region[1]);
+    } else { /* no area, or too large to read: its text without rulings */
+        rp->page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+    }
     g_object_unref(page);
 }
 

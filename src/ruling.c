@@ -124,7 +124,8 @@ static gint by_column(gconstpointer a, gconstpointer b)
  * pixels, glyph masks taken out, give its horizontal runs at once and extend
  * or end each column's vertical run. */
 static void rulings_at_level(unsigned char *data, int width, int height, int stride,
-                             double scale, const GArray *glyphs, int level, GArray *out)
+                             double scale, const GArray *glyphs, double ox, double oy, int level,
+                             GArray *out)
 {
     /* A glyph's box follows the font's ascent and descent and may reach over
      * a cell's border; its ink is about an em square around the box centre.
@@ -134,7 +135,7 @@ static void rulings_at_level(unsigned char *data, int width, int height, int str
     GArray *masks = g_array_new(FALSE, FALSE, sizeof(mask_rect));
     for (guint i = 0; glyphs && i < glyphs->len; i++) {
         const kp_glyph *g = &g_array_index(glyphs, kp_glyph, i);
-        double w = g->x1 - g->x0, cy = (g->y0 + g->y1) / 2;
+        double w = g->x1 - g->x0, cy = (g->y0 + g->y1) / 2 - oy;
         if (w <= 0 || g_unichar_isspace(g->c))
             continue; /* poppler puts spaces between cells: they have no ink */
         /* Type larger than the page's em (a title) has strokes longer than
@@ -142,8 +143,8 @@ static void rulings_at_level(unsigned char *data, int width, int height, int str
         bool large = g_unichar_iswide(g->c) && w > LARGE_TYPE_EMS * em;
         double size = large ? w : em, inset = large ? 0.0 : 0.15 * w;
         mask_rect r = {
-            CLAMP((int)floor((g->x0 + inset) * scale), 0, width),
-            CLAMP((int)ceil((g->x1 - inset) * scale), 0, width),
+            CLAMP((int)floor((g->x0 - ox + inset) * scale), 0, width),
+            CLAMP((int)ceil((g->x1 - ox - inset) * scale), 0, width),
             CLAMP((int)floor((cy - (large ? 0.55 : 0.4) * size) * scale), 0, height),
             CLAMP((int)ceil((cy + (large ? 0.55 : 0.4) * size) * scale), 0, height),
         };
@@ -308,12 +309,12 @@ static bool found_before(const GArray *out, guint n, const kp_ruling *r, double 
 }
 
 GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
-                           const GArray *glyphs)
+                           const GArray *glyphs, double ox, double oy)
 {
     GArray *out = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
     if (width <= 0 || height <= 0)
         return out;
-    rulings_at_level(data, width, height, stride, scale, glyphs, DARK_LEVEL, out);
+    rulings_at_level(data, width, height, stride, scale, glyphs, ox, oy, DARK_LEVEL, out);
     for (guint i = 0; i < out->len;) {
         if (shading_sliver(data, width, height, stride, scale, &g_array_index(out, kp_ruling, i)))
             g_array_remove_index_fast(out, i);
@@ -321,13 +322,20 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
             i++;
     }
     guint first_scan = out->len;
-    rulings_at_level(data, width, height, stride, scale, glyphs, SHADED_DARK_LEVEL, out);
+    rulings_at_level(data, width, height, stride, scale, glyphs, ox, oy, SHADED_DARK_LEVEL, out);
     /* a border on white paper is found by both scans: keep it once */
     for (guint i = first_scan; i < out->len;) {
         if (found_before(out, first_scan, &g_array_index(out, kp_ruling, i), scale))
             g_array_remove_index_fast(out, i);
         else
             i++;
+    }
+    for (guint i = 0; i < out->len; i++) { /* from the image's points to the page's */
+        kp_ruling *r = &g_array_index(out, kp_ruling, i);
+        r->x0 += ox;
+        r->x1 += ox;
+        r->y0 += oy;
+        r->y1 += oy;
     }
     return out;
 }

@@ -30,10 +30,11 @@ typedef struct kp_page {
  * height follows the font's ascent and descent, 1.3 to 2.6 ems. */
 double glyphs_em(const GArray *glyphs);
 
-/* Finds ruling lines in a page rendered at SCALE pixels a point: long thin
- * runs of dark pixels in an RGB24/ARGB32 image, once the glyph boxes are
- * masked out (text strokes are no borders). Returns kp_ruling in points. */
+/* Finds ruling lines in a page rendered at SCALE pixels a point, the
+ * image's top-left corner at page point (OX, OY): long thin runs of dark
+ * pixels in an RGB24/ARGB32 image, once the glyph boxes are masked out (text
+ * strokes are no borders). Returns kp_ruling in page points. */
 GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
-                           const GArray *glyphs);
+                           const GArray *glyphs, double ox, double oy);
 
 #endif

@@ -33,7 +33,7 @@ static void test_rulings_from_pixels(void **state)
     draw_h(img, 50, 20, 22);  /* a short stroke: text, not a border */
     for (int y = 60; y < 90; y++) /* a filled area: no ruling */
         draw_h(img, y, 100, 180);
-    GArray *r = rulings_from_image((unsigned char *)img, W, H, W * 4, 1.0, NULL);
+    GArray *r = rulings_from_image((unsigned char *)img, W, H, W * 4, 1.0, NULL, 0, 0);
     int horizontal = 0, vertical = 0;
     for (guint i = 0; i < r->len; i++) {
         kp_ruling *x = &g_array_index(r, kp_ruling, i);
@@ -59,7 +59,7 @@ static void test_rulings_from_pixels(void **state)
     for (int i = 0; i < W * H; i++)
         img[i] = 0xFFFFFF;
     draw_h(img, 30, 43, 57);
-    r = rulings_from_image((unsigned char *)img, W, H, W * 4, 1.0, glyphs);
+    r = rulings_from_image((unsigned char *)img, W, H, W * 4, 1.0, glyphs, 0, 0);
     assert_int_equal(r->len, 0);
     g_array_free(r, TRUE);
     g_array_free(glyphs, TRUE);
