@@ -136,7 +136,7 @@ static void page_region(const GArray *glyphs, double width, double height, doubl
  * for the text first would make poppler render the page once more onto a 1×1
  * surface. */
 static void page_paint(PopplerPage *page, const double region[4], double scale,
-                       page_canvas *canvas, int *w, int *h, int *stride)
+                       const double turn[6], page_canvas *canvas, int *w, int *h, int *stride)
 {
     *w = MAX(1, (int)ceil((region[2] - region[0]) * scale));
     *h = MAX(1, (int)ceil((region[3] - region[1]) * scale));
@@ -153,6 +153,11 @@ static void page_paint(PopplerPage *page, const double region[4], double scale,
     cairo_t *cr = cairo_create(surface);
     cairo_scale(cr, scale, scale);
     cairo_translate(cr, -region[0], -region[1]);
+    if (turn) {
+        cairo_matrix_t m;
+        cairo_matrix_init(&m, turn[0], turn[1], turn[2], turn[3], turn[4], turn[5]);
+        cairo_transform(cr, &m);
+    }
     poppler_page_render(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
@@ -216,7 +221,7 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
     }
     double scale = page_scale(region[2] - region[0], region[3] - region[1]);
     if (scale > 0)
-        page_paint(page, region, scale, canvas, &w, &h, &stride);
+        page_paint(page, region, scale, NULL, canvas, &w, &h, &stride);
     if (whole) /* collected while painting */
         rp->page.glyphs = page_glyphs(page, &rp->unreadable);
     if (scale > 0) {
@@ -224,6 +229,26 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
                                               rp->page.glyphs, region[0], region[1]);
     } else { /* no area, or too large to read: its text without rulings */
         rp->page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+    }
+    int turns = whole ? page_text_turns(rp->page.glyphs) : 0;
+    if (turns) { /* /Rotate 90, 180, 270, or drawn sideways: read it upright */
+        glyphs_turn(rp->page.glyphs, rp->page.width, rp->page.height, turns);
+        double m[6];
+        page_turn_matrix(turns, rp->page.width, rp->page.height, m);
+        if (turns != 2) {
+            double t = rp->page.width;
+            rp->page.width = rp->page.height;
+            rp->page.height = t;
+        }
+        double upright[4] = {0, 0, rp->page.width, rp->page.height};
+        g_array_free(rp->page.rulings, TRUE);
+        rp->page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
+        if (scale > 0) {
+            page_paint(page, upright, scale, m, canvas, &w, &h, &stride);
+            g_array_free(rp->page.rulings, TRUE);
+            rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, scale,
+                                                  rp->page.glyphs, 0, 0);
+        }
     }
     g_object_unref(page);
 }

@@ -30,6 +30,16 @@ typedef struct kp_page {
  * height follows the font's ascent and descent, 1.3 to 2.6 ems. */
 double glyphs_em(const GArray *glyphs);
 
+/* The quarter turns (0–3) that bring a page's text upright: by the votes of
+ * consecutive glyphs, its text runs right (0), down (1), left (2) or up (3)
+ * (a page with /Rotate, or drawn sideways). */
+int page_text_turns(const GArray *glyphs);
+/* The affine map (cairo's order: xx yx xy yy x0 y0) that turns a page of
+ * W × H points TURNS quarter turns upright. */
+void page_turn_matrix(int turns, double w, double h, double m[6]);
+/* Turns glyph boxes of a page of W × H points upright. */
+void glyphs_turn(GArray *glyphs, double w, double h, int turns);
+
 /* Finds ruling lines in a page rendered at SCALE pixels a point, the
  * image's top-left corner at page point (OX, OY): long thin runs of dark
  * pixels in an RGB24/ARGB32 image, once the glyph boxes are masked out (text
