@@ -15,6 +15,7 @@
 #include "kpipe/error.h"
 #include "kpipe/json.h"
 #include "kpipe/kpipe.h"
+#include "kpipe/limits.h"
 #include "kpipe/output.h"
 #include "kpipe/parse.h"
 #include "kpipe/pdf.h"
@@ -213,7 +214,14 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
             break;
         }
         case OPT_RULES: o->rules_dir = optarg; break;
-        case OPT_PASSWORD: o->pdf.password = optarg; break;
+        case OPT_PASSWORD:
+            if (strlen(optarg) > KP_MAX_PASSWORD_BYTES) {
+                char n[32];
+                snprintf(n, sizeof n, "%zu", strlen(optarg));
+                return usage_error("--password: at most 127 bytes (PDF passwords end there), not %s", n);
+            }
+            o->pdf.password = optarg;
+            break;
         case OPT_MAX_PAGES: {
             char *end;
             long v = strtol(optarg, &end, 10);

@@ -618,7 +618,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                          japanese, all, unreadable, sample->str);
         goto out;
     }
-    source->name = g_path_get_basename(file);
+    source->name = g_filename_display_basename(file); /* UTF-8, whatever the file system's */
     sha256_hex(data, len, source->sha256);
     source->is_pdf = true;
     source->pages = pages;

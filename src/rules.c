@@ -1,6 +1,9 @@
 /* kpipe — loading and matching rule files (see include/kpipe/rules.h). */
 #include "kpipe/rules.h"
 
+#include "kpipe/files.h"
+#include "kpipe/limits.h"
+
 #include <glib.h>
 #include <string.h>
 
@@ -267,6 +270,8 @@ static bool parse_rule_file(kp_rules *rules, const char *path, const char *set, 
     char *data = NULL;
     gsize len = 0;
     GError *gerr = NULL;
+    if (!file_is_readable(path, KP_MAX_RULES_BYTES, err))
+        return false;
     if (!g_file_get_contents(path, &data, &len, &gerr)) {
         kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot read rule file: %s",
                      gerr->message);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "kpipe/celltext.h"
+#include "kpipe/files.h"
+#include "kpipe/limits.h"
 
 static int line_of(const char *start, const char *at)
 {
@@ -111,6 +113,8 @@ char *file_read_all(const char *file, size_t *len, kp_error *err)
     char *data = NULL;
     gsize n = 0;
     GError *gerr = NULL;
+    if (!file_is_readable(file, KP_MAX_INPUT_BYTES, err))
+        return NULL;
     if (!g_file_get_contents(file, &data, &n, &gerr)) {
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "cannot read: %s", gerr->message);
         g_error_free(gerr);
@@ -134,7 +138,7 @@ kp_grid *text_read(const char *file, const char *data, size_t len, kp_source *so
     char *utf8 = text_decode(data, len, file, err);
     if (!utf8)
         return NULL;
-    source->name = g_path_get_basename(file);
+    source->name = g_filename_display_basename(file); /* UTF-8, whatever the file system's */
     sha256_hex(data, len, source->sha256);
     source->is_pdf = false;
     source->pages = 0;

@@ -142,6 +142,29 @@ else
     echo "not ok $n - a PDF with a broken cross-reference table reads as the intact one (exit $rc)"
 fi
 
+entry "a pipe as input (it could block for ever)" 2 "$tmp/fifo: error: not a regular file (a pipe): kpipe reads files" \
+    sh -c "mkfifo '$tmp/fifo' && exec '$kpipe' extract '$tmp/fifo' -o '$tmp/out.json'"
+entry "a device as input (/dev/zero never ends)" 2 "/dev/zero: error: not a regular file (a device): kpipe reads files" \
+    "$kpipe" extract /dev/zero -o "$tmp/out.json"
+mkdir -p "$tmp/fiforules" && cp rules/*.rules "$tmp/fiforules/" && rm "$tmp/fiforules/unit.rules" && mkfifo "$tmp/fiforules/unit.rules"
+entry "a pipe as a rule file" 2 "$tmp/fiforules/unit.rules: error: not a regular file (a pipe): kpipe reads files" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --rules "$tmp/fiforules" -o "$tmp/out.json"
+entry "a --password of 200 bytes (poppler 22.12 overran its stack on AES-256 files)" 2 \
+    "kpipe: error: --password: at most 127 bytes (PDF passwords end there), not 200 (see kpipe --help)" \
+    "$kpipe" extract fixtures/bad/encrypted.pdf --password "$(printf '%0200d' 0)" -o "$tmp/out.json"
+# A file name that is not UTF-8: kpi-json names it in UTF-8 (a replacement
+# character for the bad byte), and diff --format json writes it (it crashed).
+cp fixtures/ebetsu-kpi-r4.txt "$tmp/$(printf 'r4\377.txt')"
+"$kpipe" diff "$tmp/$(printf 'r4\377.txt')" fixtures/ebetsu-kpi-r5.txt --format json -o "$tmp/diff.json" 2>/dev/null
+rc=$?
+n=$((n + 1))
+if [ $rc -eq 0 ] && grep -q '"old":{"name":"r4\(\\ufffd\|�\).txt"' "$tmp/diff.json"; then
+    echo "ok $n - a file name that is not UTF-8: diff --format json names it in UTF-8"
+else
+    bad=$((bad + 1))
+    echo "not ok $n - a file name that is not UTF-8: diff --format json names it in UTF-8 (exit $rc)"
+fi
+
 # Pages turned by /Rotate (qpdf --rotate) read as the upright document: the
 # text says which way the page runs, and the page is rendered upright. (Not
 # yet Chromium's Type 3 pages: poppler gives their text in reverse order once

@@ -1,0 +1,24 @@
+/* kpipe — its limits, in one place, each with its reason. PDFs come from
+ * outside and CI runs kpipe unattended: every input ends in an answer, in
+ * bounded time and memory. Each limit is enforced with a one-line error or a
+ * diagnostic naming the value (README, "Bad input"). */
+#ifndef KPIPE_LIMITS_H
+#define KPIPE_LIMITS_H
+
+/* An input (PDF, text or kpi-json) is read whole: the largest plans run to a
+ * few hundred pages, a few MB; past this it is no KPI table, and reading on
+ * would only spend memory (/dev/zero never ends). */
+#define KP_MAX_INPUT_BYTES (256L * 1024 * 1024)
+
+/* A rule file is a few KB; past this it is not one. */
+#define KP_MAX_RULES_BYTES (1L * 1024 * 1024)
+
+/* PDF passwords are cut at 127 bytes (AES-256, ISO 32000-2 7.6.4.3.3);
+ * poppler 22.12 overruns its stack on longer ones. */
+#define KP_MAX_PASSWORD_BYTES 127
+
+/* Goal, measure and row numbers: a plan has a handful of goals and some
+ * dozens of rows; a number beyond this is a misread, never a row. */
+#define KP_MAX_NUMBER 9999
+
+#endif
