@@ -3,9 +3,12 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "kpipe/limits.h"
 
 /* ---- numbers ------------------------------------------------------------ */
 
@@ -589,6 +592,122 @@ static kp_row *row_from_json(const json_t *o, int seq)
     return r;
 }
 
+/* ---- checking kpi-json before use: what the schema says of the values
+ * kpipe relies on (numbers in range, the right types), so that no number
+ * wraps and nothing is made up from a wrong type. */
+
+typedef struct {
+    GString *where;   /* JSON path of the first fault, "goals[2].number" */
+    GString *what;
+} json_fault;
+
+static bool fault(json_fault *f, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool fault(json_fault *f, const char *where, const char *fmt, ...)
+{
+    g_string_assign(f->where, where);
+    va_list ap;
+    va_start(ap, fmt);
+    g_string_vprintf(f->what, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool check_int(json_fault *f, const json_t *v, const char *where, long long lo, long long hi,
+                      bool nullable)
+{
+    if (nullable && (!v || json_is_null(v)))
+        return true;
+    if (!json_is_integer(v))
+        return fault(f, where, "is not a whole number");
+    json_int_t n = json_integer_value(v);
+    if (n < lo || n > hi)
+        return fault(f, where, "is %lld, outside %lld–%lld", (long long)n, lo, hi);
+    return true;
+}
+
+static bool check_quantity(json_fault *f, const json_t *q, const char *where)
+{
+    if (!q || json_is_null(q))
+        return true;
+    if (!json_is_object(q))
+        return fault(f, where, "is not a Quantity object");
+    const json_t *v = json_object_get(q, "value");
+    char *at = g_strdup_printf("%s.value", where);
+    bool ok = true;
+    if (v && !json_is_null(v) &&
+        (!json_is_number(v) || fabs(json_number_value(v)) > (double)KP_DECIMAL_MAX))
+        ok = fault(f, at, "is not a number within ±2^53");
+    g_free(at);
+    return ok;
+}
+
+static bool check_row(json_fault *f, const json_t *r, const char *where)
+{
+    if (!json_is_object(r))
+        return fault(f, where, "is not a Row object");
+    char *at = g_strdup_printf("%s.number", where);
+    bool ok = check_int(f, json_object_get(r, "number"), at, 0, KP_MAX_NUMBER, false);
+    g_free(at);
+    at = g_strdup_printf("%s.measure", where);
+    ok = ok && check_int(f, json_object_get(r, "measure"), at, 0, KP_MAX_NUMBER, true);
+    g_free(at);
+    static const char *const figures[] = {"baseline", "target", "achievement"};
+    for (size_t i = 0; ok && i < G_N_ELEMENTS(figures); i++) {
+        at = g_strdup_printf("%s.%s", where, figures[i]);
+        ok = check_quantity(f, json_object_get(r, figures[i]), at);
+        g_free(at);
+    }
+    const char *fy;
+    json_t *q;
+    json_object_foreach((json_t *)json_object_get(r, "actuals"), fy, q) {
+        if (!ok)
+            break;
+        at = g_strdup_printf("%s.actuals.%s", where, fy);
+        char *end;
+        long y = strtol(fy, &end, 10);
+        if (*end || y < 1868 || y > 2200)
+            ok = fault(f, at, "is not keyed by a fiscal year");
+        else
+            ok = check_quantity(f, q, at);
+        g_free(at);
+    }
+    return ok;
+}
+
+static bool check_document(json_fault *f, const json_t *root)
+{
+    const json_t *goals = json_object_get(root, "goals");
+    if (goals && !json_is_array(goals))
+        return fault(f, "goals", "is not an array");
+    size_t i;
+    json_t *g;
+    json_array_foreach(goals, i, g) {
+        char *at = g_strdup_printf("goals[%zu]", i);
+        bool ok = json_is_object(g) || fault(f, at, "is not a Goal object");
+        char *num = g_strdup_printf("%s.number", at);
+        ok = ok && check_int(f, json_object_get(g, "number"), num, 1, KP_MAX_NUMBER, false);
+        g_free(num);
+        static const char *const lists[] = {"rows", "indicators"};
+        for (size_t l = 0; ok && l < G_N_ELEMENTS(lists); l++) {
+            size_t k;
+            json_t *r;
+            json_array_foreach(json_object_get(g, lists[l]), k, r) {
+                char *rat = g_strdup_printf("%s.%s[%zu]", at, lists[l], k);
+                ok = check_row(f, r, rat);
+                g_free(rat);
+                if (!ok)
+                    break;
+            }
+        }
+        g_free(at);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 kp_document *document_from_json(const char *data, size_t len, const char *file, kp_error *err)
 {
     json_error_t jerr;
@@ -605,6 +724,17 @@ kp_document *document_from_json(const char *data, size_t len, const char *file, 
         json_decref(root);
         return NULL;
     }
+    json_fault f = {g_string_new(NULL), g_string_new(NULL)};
+    if (!check_document(&f, root)) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "not kpi-json/1 as kpipe writes it: %s %s",
+                     f.where->str, f.what->str);
+        g_string_free(f.where, TRUE);
+        g_string_free(f.what, TRUE);
+        json_decref(root);
+        return NULL;
+    }
+    g_string_free(f.where, TRUE);
+    g_string_free(f.what, TRUE);
     kp_document *doc = document_new();
     const json_t *src = json_object_get(root, "source");
     doc->source.name = dup_string(json_object_get(src, "name"));

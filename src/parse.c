@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpipe/limits.h"
 #include "kpipe/quantity.h"
 #include "parser.h"
 
@@ -49,12 +50,16 @@ char *nfkc(const char *s)
     return n ? n : g_strdup(s);
 }
 
+/* The number DIGITS print, or -1 beyond KP_MAX_NUMBER (a misread, never a
+ * goal or a row: it must not wrap into a small one); 0 for none. */
 static int number_of(const char *digits)
 {
     char *k = cell_key(digits);
-    int v = g_ascii_isdigit(*k) ? atoi(k) : 0;
+    int v = 0;
+    for (const char *q = k; g_ascii_isdigit(*q) && v >= 0; q++)
+        v = v > KP_MAX_NUMBER / 10 ? -1 : v * 10 + (*q - '0');
     g_free(k);
-    return v;
+    return v > KP_MAX_NUMBER ? -1 : v;
 }
 
 char *heading_text(const char *s)
@@ -817,6 +822,25 @@ bool parse_rules_check(const kp_rules *rules, kp_error *err)
     return roles_rules_check(rules, err);
 }
 
+/* A goal heading whose number is none (基本目標0) or out of range
+ * (基本目標4294967297): said, and the line is not read as a goal. */
+static void goal_out_of_range(parser *p, const kp_grid_line *line, guint cell)
+{
+    kp_match m;
+    char *text = cell_unwrap(grid_cell(line, cell));
+    if (rules_search(p->rules, "structure", "goal", text, 0, &m)) {
+        char *num = kp_match_dup(&m, 1);
+        document_diagnose(p->doc, KP_SEV_ERROR, "numbering", 0, 0, NULL, line->where.page,
+                          line->where.line,
+                          "A goal is numbered「%s」: goal numbers run from 1 to %d; the line is "
+                          "not read as a goal.",
+                          num ? num : "", KP_MAX_NUMBER);
+        g_free(num);
+        kp_match_free(&m);
+    }
+    g_free(text);
+}
+
 /* Is LINE, from FROM, only bare numbers (a count of KPIs per verdict)? */
 static bool count_row(const parser *p, const kp_grid_line *line, guint from)
 {
@@ -846,6 +870,7 @@ static bool goal_line(parser *p, const kp_grid_line *line, guint index)
     char *title = NULL;
     if (!match_numbered(p, "goal", grid_cell(line, first), &number, &title)) {
         g_free(title);
+        goal_out_of_range(p, line, first);
         return false;
     }
     p->front_done = true;

@@ -258,7 +258,8 @@ static int year_in(const kp_rules *rules, const char *key, bool whole, size_t *e
         size_t ms, me;
         char *y = kp_match_dup(&m, 1);
         if (y && kp_match_group(&m, 0, &ms, &me) && ms < best) {
-            int within = strcmp(y, "元") == 0 ? 1 : atoi(y);
+            /* the era rules allow two digits; a longer match is no year */
+            int within = strcmp(y, "元") == 0 ? 1 : strlen(y) <= 4 ? atoi(y) : 0;
             if (within > 0) {
                 year = atoi(rs[i]->name) + within;
                 best = ms;
@@ -404,6 +405,9 @@ static bool is_whole_number(const char *s)
     return true;
 }
 
+/* An era rule names the year before the era's first: a Western year. */
+#define ERA_MAX_YEAR 9999
+
 bool quantity_rules_check(const kp_rules *rules, kp_error *err)
 {
     static const char *const required[][2] = {
@@ -426,11 +430,14 @@ bool quantity_rules_check(const kp_rules *rules, kp_error *err)
             return false;
         }
         for (size_t i = 0; i < n; i++)
-            if (!is_whole_number(rs[i]->name) ||
-                (s == 0 && g_ascii_strtoll(rs[i]->name, NULL, 10) <= 0)) {
+            if (!is_whole_number(rs[i]->name) || strlen(rs[i]->name) > 18 ||
+                (s == 0 && g_ascii_strtoll(rs[i]->name, NULL, 10) <= 0) ||
+                (s == 1 && g_ascii_strtoll(rs[i]->name, NULL, 10) > ERA_MAX_YEAR)) {
                 kp_error_set(err, KP_EXIT_UNUSABLE, rs[i]->file, 0, rs[i]->line, 1,
-                             "the name of a %s rule must be a whole number, not '%s'",
-                             numeric_sets[s], rs[i]->name);
+                             s == 1 ? "the name of an era rule must be a year from 0 to 9999, "
+                                      "not '%s'"
+                                    : "the name of a scale rule must be a whole number, not '%s'",
+                             rs[i]->name);
                 return false;
             }
     }

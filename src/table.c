@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kpipe/limits.h"
 #include "parser.h"
 
 /* Heading cells longer than this are prose, not a heading. */
@@ -311,6 +312,15 @@ static void table_flush_row(parser *p)
         row->number = cell_number(((GString *)g_ptr_array_index(cells, t->no_col))->str);
     else
         row->number = (int)to->len + 1; /* unnumbered: its place among the goal's rows */
+    if (row->number < 0) {
+        const char *printed = ((GString *)g_ptr_array_index(cells, t->no_col))->str;
+        row->number = (int)to->len + 1;
+        document_diagnose(p->doc, KP_SEV_ERROR, "numbering", g->number, row->number, NULL,
+                          row->where.page, row->where.line,
+                          "Goal %d has a row numbered「%s」: row numbers run from 1 to %d; it is "
+                          "given as row %d.",
+                          g->number, printed, KP_MAX_NUMBER, row->number);
+    }
     row_read(p, t, cells, row);
     g_ptr_array_free(cells, TRUE);
     if (t->indicators)

@@ -165,6 +165,33 @@ else
     echo "not ok $n - a file name that is not UTF-8: diff --format json names it in UTF-8 (exit $rc)"
 fi
 
+# Numbers out of range are said, never wrapped into small ones.
+sed 's/【基本目標4】 時代/【基本目標4294967297】 時代/; s/^3\t② 健康増進活動/99999999999999999999\t② 健康増進活動/' \
+    fixtures/ebetsu-kpi-r4.txt >"$tmp/numbers.txt"
+"$kpipe" check "$tmp/numbers.txt" >"$tmp/numbers.out" 2>&1
+n=$((n + 1))
+if grep -q 'A goal is numbered「4294967297」: goal numbers run from 1 to 9999' "$tmp/numbers.out" &&
+    grep -q 'has a row numbered「99999999999999999999」: row numbers run from 1 to 9999' "$tmp/numbers.out"; then
+    echo "ok $n - goal 4294967297 and row 99999999999999999999 are said, not wrapped"
+else
+    bad=$((bad + 1))
+    echo "not ok $n - goal 4294967297 and row 99999999999999999999 are said, not wrapped"
+fi
+mkdir -p "$tmp/era" && cp rules/*.rules "$tmp/era/" && sed -i 's/^2018 /2147483647 /' "$tmp/era/era.rules"
+entry "an era rule named 2147483647 (it overflowed)" 2 \
+    "$tmp/era/era.rules:5:1: error: the name of an era rule must be a year from 0 to 9999, not '2147483647'" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --rules "$tmp/era" -o "$tmp/out.json"
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/good.json" 2>/dev/null
+sed 's/"text":"136万人","unit":"人","value":1360000/"text":"136万人","unit":"人","value":-9223372036854775808/' \
+    "$tmp/good.json" >"$tmp/min.json"
+entry "kpi-json with a value of -2^63 (it was negated)" 2 \
+    "$tmp/min.json: error: not kpi-json/1 as kpipe writes it: goals[0].rows[2].actuals.2020.value is not a number within ±2^53" \
+    "$kpipe" diff "$tmp/min.json" "$tmp/good.json" -o "$tmp/out.json"
+sed 's/\],"number":1,"rows":/],"number":"1","rows":/' "$tmp/good.json" >"$tmp/types.json"
+entry "kpi-json with a goal number given as a string" 2 \
+    "$tmp/types.json: error: not kpi-json/1 as kpipe writes it: goals[0].number is not a whole number" \
+    "$kpipe" diff "$tmp/types.json" "$tmp/good.json" -o "$tmp/out.json"
+
 # Pages turned by /Rotate (qpdf --rotate) read as the upright document: the
 # text says which way the page runs, and the page is rendered upright. (Not
 # yet Chromium's Type 3 pages: poppler gives their text in reverse order once
