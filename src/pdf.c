@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #endif
 #include <unistd.h>
 #include <math.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "kpipe/celltext.h"
+#include "kpipe/limits.h"
 #include "kpipe/output.h"
 #include "kpipe/text.h"
 
@@ -312,10 +314,28 @@ static void reader_read_here(page_reader *r, int i)
  * rather than exits (and is kept from being found noreturn), so that the
  * registers holding the parent's pointers are saved on the stack as in any
  * call: valgrind's leak check in the reader then finds what it inherited. */
+/* A page (an image or font bomb, Type 3 glyphs of 10^5 strokes) may make
+ * poppler and cairo take gigabytes: a reader may take KP_MAX_READER_BYTES,
+ * then its allocations fail and it ends, which is reported on its page.
+ * (Not under AddressSanitizer, whose shadow memory the cap would count.) */
+static void reader_memory_cap(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return;
+#endif
+#endif
+    struct rlimit cap = {KP_MAX_READER_BYTES, KP_MAX_READER_BYTES};
+    (void)setrlimit(RLIMIT_DATA, &cap);
+}
+
 static int __attribute__((noinline)) reader_child(page_reader *r, int k, int pages, int fd,
                                                   pid_t parent)
 {
     signal(SIGPIPE, SIG_IGN); /* the parent gone: write fails, the reader stops */
+    reader_memory_cap();
 #ifdef PR_SET_PDEATHSIG
     /* nor may a reader stuck in poppler outlive a parent killed outright */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
@@ -372,8 +392,10 @@ static void reader_stop(page_reader *r, bool done)
     r->canvas.pixels = NULL;
 }
 
-/* Starts up to WANT readers for PAGES pages; with fewer than two (or where
- * forking is not safe) pages are read in this process. */
+/* Starts up to WANT readers for PAGES pages (one at least, so that the time
+ * limit and the memory cap stop any page, however short the document); with
+ * none asked for (the tests' baseline), or where forking is not safe, pages
+ * are read in this process. */
 static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int want,
                          gint64 deadline)
 {
@@ -383,8 +405,8 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
     if (want > MAX_READERS)
         want = MAX_READERS;
     if (want > pages / MIN_PAGES_PER_READER)
-        want = pages / MIN_PAGES_PER_READER;
-    if (want < 2 || !process_single_threaded())
+        want = MAX(1, pages / MIN_PAGES_PER_READER);
+    if (want < 1 || pages < 1 || !process_single_threaded())
         return;
     /* two blocks a reader at least, so a short document is still shared */
     r->block = (pages + 2 * want - 1) / (2 * want);

@@ -17,6 +17,11 @@
  * poppler 22.12 overruns its stack on longer ones. */
 #define KP_MAX_PASSWORD_BYTES 127
 
+/* A process reading PDF pages may take this much memory (a page bomb ends
+ * its reader, reported on its page, not the machine): far above the 30 MB a
+ * real plan needs, below what a CI machine can spare. */
+#define KP_MAX_READER_BYTES (1024L * 1024 * 1024)
+
 /* Goal, measure and row numbers: a plan has a handful of goals and some
  * dozens of rows; a number beyond this is a misread, never a row. */
 #define KP_MAX_NUMBER 9999

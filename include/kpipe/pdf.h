@@ -14,8 +14,10 @@ typedef struct kp_pdf_options {
     const char *password;   /* NULL: none */
     int max_pages;          /* 0: no limit */
     double time_limit;      /* seconds for one file; 0: none */
-    int readers;            /* processes reading pages side by side; 0 or 1: read in
-                               this process (as a library or fuzzer wants) */
+    int readers;            /* processes reading pages side by side (one at least,
+                               so that the time limit and memory cap stop any
+                               page); 0: read in this process (as a library or a
+                               fuzzer wants) */
 } kp_pdf_options;
 
 /* True when DATA starts like a PDF (the header may follow a few junk bytes,

@@ -309,7 +309,7 @@ static char *grid_text_with(const char *path, int readers, kp_source *src)
 
 /* Pages read side by side in reader processes give the grid read in this
  * process, byte for byte, however many readers share them; a short document
- * is read here whatever is asked. */
+ * is read by one reader (so that the time limit can stop it), never here. */
 static void test_readers_agree(void **state)
 {
     (void)state;
@@ -320,12 +320,12 @@ static void test_readers_agree(void **state)
         const char *path;
         int readers;
         bool forks;
-    } cases[] = {{joined, 2, true}, {joined, 3, true}, {joined, 7, true}, {short_pdf, 2, false}};
+    } cases[] = {{joined, 2, true}, {joined, 3, true}, {joined, 7, true}, {short_pdf, 2, true}};
     for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
         kp_source here = {0}, side = {0};
         long long before = children_time();
-        char *want = grid_text_with(cases[c].path, 1, &here);
-        assert_true(children_time() == before); /* -j 1: read in this process */
+        char *want = grid_text_with(cases[c].path, 0, &here);
+        assert_true(children_time() == before); /* no readers: read in this process */
         before = children_time();
         char *got = grid_text_with(cases[c].path, cases[c].readers, &side);
         if (cases[c].forks != (children_time() > before))
