@@ -5,8 +5,32 @@
 #include <stdio.h>
 #include <string.h>
 
-static void field(GString *out, const char *s, bool last)
+/* Would a spreadsheet run S as a formula? A plain number (-45, +3.5) it
+ * reads as a number, and a lone dash (no figure) as text. */
+static bool runs_as_formula(const char *s)
 {
+    if (!s || !strchr("=+-@\t\r", s[0]) || !s[0])
+        return false;
+    if (strcmp(s, "-") == 0)
+        return false;
+    const char *p = s + ((s[0] == '-' || s[0] == '+') ? 1 : 0);
+    bool digits = false, point = false;
+    for (; *p; p++) {
+        if (g_ascii_isdigit(*p))
+            digits = true;
+        else if (*p == '.' && !point)
+            point = true;
+        else
+            return true;
+    }
+    return !digits;
+}
+
+static void field(GString *out, const char *s, bool last, int flags)
+{
+    char *safe = NULL;
+    if (!(flags & KP_CSV_KEEP_FORMULAS) && runs_as_formula(s))
+        s = safe = g_strconcat("'", s, NULL);
     /* RFC 4180: quote a field holding a comma, a quote or a line break */
     if (s && strpbrk(s, ",\"\r\n")) {
         g_string_append_c(out, '"');
@@ -20,47 +44,48 @@ static void field(GString *out, const char *s, bool last)
         g_string_append(out, s);
     }
     g_string_append(out, last ? "\r\n" : ",");
+    g_free(safe);
 }
 
-static void figure_line(GString *out, const kp_goal *g, const kp_row *r, const char *kind, int fy,
-                        const kp_quantity *q)
+static void figure_line(GString *out, int flags, const kp_goal *g, const kp_row *r,
+                        const char *kind, int fy, const kp_quantity *q)
 {
     char num[32];
     snprintf(num, sizeof num, "%d", g->number);
-    field(out, num, false);
+    field(out, num, false, flags);
     snprintf(num, sizeof num, "%d", r->measure);
-    field(out, r->measure ? num : "", false);
+    field(out, r->measure ? num : "", false, flags);
     snprintf(num, sizeof num, "%d", r->number);
-    field(out, num, false);
-    field(out, r->kpi_name ? r->kpi_name : "", false);
-    field(out, kind, false);
+    field(out, num, false, flags);
+    field(out, r->kpi_name ? r->kpi_name : "", false, flags);
+    field(out, kind, false, flags);
     snprintf(num, sizeof num, "%d", fy);
-    field(out, fy ? num : "", false);
+    field(out, fy ? num : "", false, flags);
     char *value = q->has_value ? decimal_to_string(q->value) : NULL;
-    field(out, value ? value : "", false);
+    field(out, value ? value : "", false, flags);
     g_free(value);
-    field(out, q->has_value && q->unit ? q->unit : "", false);
-    field(out, q->text, false);
-    field(out, q->cumulative ? "true" : "false", false);
-    field(out, q->qualifier ? q->qualifier : "", true);
+    field(out, q->has_value && q->unit ? q->unit : "", false, flags);
+    field(out, q->text, false, flags);
+    field(out, q->cumulative ? "true" : "false", false, flags);
+    field(out, q->qualifier ? q->qualifier : "", true, flags);
 }
 
-char *document_to_csv(const kp_document *doc, bool bom)
+char *document_to_csv(const kp_document *doc, int flags)
 {
-    GString *out = g_string_new(bom ? "\xEF\xBB\xBF" : "");
+    GString *out = g_string_new(flags & KP_CSV_BOM ? "\xEF\xBB\xBF" : "");
     g_string_append(out, "goal,measure,row,kpi,kind,fy,value,unit,text,cumulative,qualifier\r\n");
     for (guint gi = 0; gi < doc->goals->len; gi++) {
         const kp_goal *g = g_ptr_array_index(doc->goals, gi);
         for (guint ri = 0; ri < g->rows->len; ri++) {
             const kp_row *r = g_ptr_array_index(g->rows, ri);
             if (r->baseline)
-                figure_line(out, g, r, "baseline", r->baseline->fy, r->baseline);
+                figure_line(out, flags, g, r, "baseline", r->baseline->fy, r->baseline);
             for (guint i = 0; i < r->actuals->len; i++) {
                 const kp_actual *a = g_ptr_array_index(r->actuals, i);
-                figure_line(out, g, r, "actual", a->fy, a->quantity);
+                figure_line(out, flags, g, r, "actual", a->fy, a->quantity);
             }
             if (r->target)
-                figure_line(out, g, r, "target", r->target->fy, r->target);
+                figure_line(out, flags, g, r, "target", r->target->fy, r->target);
         }
     }
     return g_string_free(out, FALSE);

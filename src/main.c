@@ -55,6 +55,9 @@ static const char usage_text[] =
     "      --format F      extract: json (default) or csv; check: text (default),\n"
     "                      json, github or sarif; diff: text (default) or json\n"
     "      --bom           extract --format csv: begin with a UTF-8 byte-order mark\n"
+    "      --keep-formulas extract --format csv: write cells beginning = + - @ as\n"
+    "                      printed (by default they get a leading ' so that a\n"
+    "                      spreadsheet does not run them as formulas)\n"
     "      --fail-on-revision  diff: exit 1 when a published figure was revised\n"
     "      --strict        check: warnings fail too (exit 1)\n"
     "      --password PW   open an encrypted PDF with PW\n"
@@ -139,7 +142,7 @@ typedef struct {
     const char *out_dir;
     const char *rules_dir;
     const char *format;
-    bool pretty, strict, bom, fail_on_revision;
+    bool pretty, strict, bom, keep_formulas, fail_on_revision;
     int jobs;
     kp_pdf_options pdf;
     int first_arg;
@@ -153,6 +156,7 @@ enum {
     OPT_FORMAT,
     OPT_STRICT,
     OPT_BOM,
+    OPT_KEEP_FORMULAS,
     OPT_FAIL_ON_REVISION,
     OPT_TIME_LIMIT
 };
@@ -176,6 +180,7 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         {"format", required_argument, NULL, OPT_FORMAT},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"bom", no_argument, NULL, OPT_BOM},
+        {"keep-formulas", no_argument, NULL, OPT_KEEP_FORMULAS},
         {"fail-on-revision", no_argument, NULL, OPT_FAIL_ON_REVISION},
         {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
         {"dir", required_argument, NULL, 'd'},
@@ -195,6 +200,7 @@ static int read_options_parse(const char *command, int argc, char **argv, read_o
         case OPT_FORMAT: o->format = optarg; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_BOM: o->bom = true; break;
+        case OPT_KEEP_FORMULAS: o->keep_formulas = true; break;
         case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
         case 'd': o->out_dir = optarg; break;
         case OPT_TIME_LIMIT: {
@@ -264,7 +270,8 @@ static char *render_document(const kp_document *doc, const read_options *o, bool
                              const char *file, kp_error *err)
 {
     if (csv)
-        return document_to_csv(doc, o->bom);
+        return document_to_csv(doc, (o->bom ? KP_CSV_BOM : 0) |
+                                        (o->keep_formulas ? KP_CSV_KEEP_FORMULAS : 0));
     json_t *json = document_to_json(doc);
     char *text = json_write(json, o->pretty);
     json_decref(json);

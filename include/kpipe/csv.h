@@ -6,9 +6,17 @@
 
 #include "kpipe/model.h"
 
+enum {
+    KP_CSV_BOM = 1,            /* the byte-order mark Japanese Windows spreadsheets need */
+    KP_CSV_KEEP_FORMULAS = 2,  /* cells as printed, even those a spreadsheet would run */
+};
+
 /* goal,measure,row,kpi,kind,fy,value,unit,text,cumulative,qualifier — one
- * line per baseline, actual and target present; CRLF line ends; BOM adds the
- * byte-order mark Japanese Windows spreadsheets need. Newly allocated. */
-char *document_to_csv(const kp_document *doc, bool bom);
+ * line per baseline, actual and target present; CRLF line ends. A cell that
+ * begins with = + - @ (or a tab or CR) and is not a plain number is written
+ * with a leading ' so that a spreadsheet shows it rather than runs it as a
+ * formula (CSV injection), unless FLAGS has KP_CSV_KEEP_FORMULAS. Newly
+ * allocated. */
+char *document_to_csv(const kp_document *doc, int flags);
 
 #endif

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             g_free(text);
             json_decref(j);
-            g_free(document_to_csv(doc, true));
+            g_free(document_to_csv(doc, KP_CSV_BOM));
             document_free(doc);
         } else if (err.exit_code != KP_EXIT_UNUSABLE) {
             abort(); /* a failure always says why */

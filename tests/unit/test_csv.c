@@ -62,7 +62,7 @@ static void test_seed_csv(void **state)
 {
     (void)state;
     kp_document *doc = kp_test_document("fixtures/ebetsu-kpi-r4.txt");
-    char *csv = document_to_csv(doc, false);
+    char *csv = document_to_csv(doc, 0);
     assert_true(g_utf8_validate(csv, -1, NULL));
     GPtrArray *records = rfc4180_read(csv);
     assert_non_null(records);
@@ -99,7 +99,7 @@ static void test_seed_csv(void **state)
     g_ptr_array_free(records, TRUE);
     g_free(csv);
 
-    csv = document_to_csv(doc, true);
+    csv = document_to_csv(doc, KP_CSV_BOM);
     assert_memory_equal(csv, "\xEF\xBB\xBFgoal,", 8);
     g_free(csv);
     document_free(doc);
@@ -115,7 +115,7 @@ static void test_quoting(void **state)
     kp_source src = {0};
     kp_error err = KP_ERROR_INIT;
     kp_document *doc = parse_document(grid, rules, &src, "q.txt", &err);
-    char *csv = document_to_csv(doc, false);
+    char *csv = document_to_csv(doc, 0);
     assert_non_null(strstr(csv, "\"指標, \"\"引用\"\"つき\""));
     assert_non_null(strstr(csv, ",\"1,000人\","));
     GPtrArray *records = rfc4180_read(csv);
@@ -134,9 +134,33 @@ static void test_quoting(void **state)
     assert_null(rfc4180_read("a,\"b\r\n"));
 }
 
+/* Cells a spreadsheet would run as formulas get a leading '; numbers and
+ * the no-figure dash do not; KP_CSV_KEEP_FORMULAS keeps them as printed. */
+static void test_formula_cells(void **state)
+{
+    (void)state;
+    kp_document *doc = kp_test_document_from_text(
+        "第1期試験市まち・ひと・しごと創生総合戦略\n"
+        "【基本目標1】 t\n"
+        "No\t具体的施策\t指標\t基準値\tR3実績\t目標値\n"
+        "1\t① 施策\t=HYPERLINK(\"http://x\")\t-45人\t-\t@SUM(1)\n");
+    char *csv = document_to_csv(doc, 0);
+    assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
+    assert_non_null(strstr(csv, ",-45,人,'-45人,")); /* the value a number, the text guarded */
+    assert_non_null(strstr(csv, ",actual,2021,,,-,")); /* the no-figure dash as it is */
+    assert_non_null(strstr(csv, ",'@SUM(1),"));
+    g_free(csv);
+    csv = document_to_csv(doc, KP_CSV_KEEP_FORMULAS);
+    assert_non_null(strstr(csv, ",\"=HYPERLINK(\"\"http://x\"\")\","));
+    assert_null(strstr(csv, "'@SUM"));
+    g_free(csv);
+    document_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_formula_cells),
         cmocka_unit_test(test_seed_csv),
         cmocka_unit_test(test_quoting),
     };
