@@ -46,7 +46,8 @@ kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const
     if (!data)
         return NULL;
     if (looks_like_json(data, len) && !pdf_sniff(data, len)) {
-        kp_document *doc = document_from_json(data, len, file, err);
+        size_t bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        kp_document *doc = document_from_json(data + bom, len - bom, file, err);
         g_free(data);
         return doc;
     }

@@ -24,6 +24,12 @@ char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "empty file");
         return NULL;
     }
+    if (len >= 2 && ((unsigned char)bytes[0] == 0xFF || (unsigned char)bytes[0] == 0xFE) &&
+        ((unsigned char)bytes[1] ^ (unsigned char)bytes[0]) == 0x01) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "UTF-16 text (its byte-order mark says so): save it as UTF-8 or Shift_JIS");
+        return NULL;
+    }
     const char *nul = memchr(bytes, '\0', len);
     if (nul) {
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, line_of(bytes, nul), 0,
@@ -75,6 +81,13 @@ static char *text_from_radicals(const char *text, size_t len)
 
 kp_grid *text_to_grid(const char *utf8)
 {
+    /* lines ended by CR alone (old Mac tools): one CR a line */
+    char *cr_lines = !strchr(utf8, '\n') && strchr(utf8, '\r') ? g_strdup(utf8) : NULL;
+    for (char *q = cr_lines; q && *q; q++)
+        if (*q == '\r')
+            *q = '\n';
+    if (cr_lines)
+        utf8 = cr_lines;
     kp_grid *grid = grid_new();
     const char *p = utf8;
     int number = 1;
@@ -105,6 +118,7 @@ kp_grid *text_to_grid(const char *utf8)
             break;
         p = eol + 1;
     }
+    g_free(cr_lines);
     return grid;
 }
 

@@ -165,6 +165,27 @@ else
     echo "not ok $n - a file name that is not UTF-8: diff --format json names it in UTF-8 (exit $rc)"
 fi
 
+iconv -f UTF-8 -t UTF-16 fixtures/ebetsu-kpi-r4.txt >"$tmp/utf16.txt"
+entry "UTF-16 text (it was called binary data)" 2 \
+    "$tmp/utf16.txt: error: UTF-16 text (its byte-order mark says so): save it as UTF-8 or Shift_JIS" \
+    "$kpipe" extract "$tmp/utf16.txt" -o "$tmp/out.json"
+# Lines ended by CR alone read as lines; a BOM before kpi-json is skipped.
+tr '\n' '\r' <fixtures/ebetsu-kpi-r4.txt >"$tmp/cr.txt"
+"$kpipe" extract "$tmp/cr.txt" -o "$tmp/cr.json" 2>/dev/null
+rc=$?
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/lf.json" 2>/dev/null
+printf '\357\273\277' >"$tmp/bom.json" && cat "$tmp/lf.json" >>"$tmp/bom.json"
+"$kpipe" diff "$tmp/bom.json" "$tmp/lf.json" -o "$tmp/bomdiff.txt" 2>/dev/null
+rc2=$?
+n=$((n + 1))
+nosrc() { sed -e 's/"source":{[^}]*}//g' "$1"; }
+if [ $rc -eq 0 ] && [ "$(nosrc "$tmp/cr.json")" = "$(nosrc "$tmp/lf.json")" ] && [ $rc2 -eq 0 ]; then
+    echo "ok $n - CR-only line ends read as lines; a UTF-8 BOM before kpi-json is skipped"
+else
+    bad=$((bad + 1))
+    echo "not ok $n - CR-only line ends read as lines; a UTF-8 BOM before kpi-json is skipped (exit $rc, $rc2)"
+fi
+
 # Numbers out of range are said, never wrapped into small ones.
 sed 's/【基本目標4】 時代/【基本目標4294967297】 時代/; s/^3\t② 健康増進活動/99999999999999999999\t② 健康増進活動/' \
     fixtures/ebetsu-kpi-r4.txt >"$tmp/numbers.txt"
