@@ -690,8 +690,11 @@ static int cmd_figure(int argc, char **argv)
         }
         quantity_free(q);
     }
-    fflush(stdout);
     rules_free(rules);
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk, a closed pipe */
+        fprintf(stderr, "kpipe: error: cannot write output: %s\n", g_strerror(errno));
+        return KP_EXIT_UNUSABLE;
+    }
     return status;
 }
 

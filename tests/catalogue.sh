@@ -186,6 +186,11 @@ else
     echo "not ok $n - CR-only line ends read as lines; a UTF-8 BOM before kpi-json is skipped (exit $rc, $rc2)"
 fi
 
+if [ -w /dev/full ]; then
+    entry "figure onto a full disk (/dev/full; it exited 0)" 2 "kpipe: error: cannot write output: No space left on device" \
+        sh -c "exec '$kpipe' figure 12人 >/dev/full"
+fi
+
 # Numbers out of range are said, never wrapped into small ones.
 sed 's/【基本目標4】 時代/【基本目標4294967297】 時代/; s/^3\t② 健康増進活動/99999999999999999999\t② 健康増進活動/' \
     fixtures/ebetsu-kpi-r4.txt >"$tmp/numbers.txt"
