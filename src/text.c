@@ -91,6 +91,7 @@ kp_grid *text_to_grid(const char *utf8)
     kp_grid *grid = grid_new();
     const char *p = utf8;
     int number = 1;
+    bool after_blank = false;
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t n = eol ? (size_t)(eol - p) : strlen(p);
@@ -98,13 +99,20 @@ kp_grid *text_to_grid(const char *utf8)
             n--;
         kp_location where = {0};
         where.line = number;
-        if (n >= strlen(GRID_NOTE_PREFIX) && memcmp(p, GRID_NOTE_PREFIX, strlen(GRID_NOTE_PREFIX)) == 0) {
-            number++; /* what `kpipe text` says it read, not part of the table */
+        bool blank = strspn(p, " \t\r") >= n;
+        /* what `kpipe text` says it read is not part of the table; and a run
+         * of blank lines separates tables as one does (10 MB of them cost
+         * gigabytes as lines of their own) */
+        if ((n >= strlen(GRID_NOTE_PREFIX) &&
+             memcmp(p, GRID_NOTE_PREFIX, strlen(GRID_NOTE_PREFIX)) == 0) ||
+            (blank && after_blank)) {
+            number++;
             if (!eol)
                 break;
             p = eol + 1;
             continue;
         }
+        after_blank = blank;
         kp_grid_line *line = grid_add_line(grid, where);
         const char *cell = p;
         for (size_t i = 0; i <= n; i++) {
@@ -146,12 +154,33 @@ void sha256_hex(const char *data, size_t len, char out[65])
     g_checksum_free(c);
 }
 
+/* Lines that are not blank: a KPI table has a few thousand at most. */
+static size_t text_lines(const char *utf8)
+{
+    size_t lines = 0;
+    for (const char *p = utf8; *p;) {
+        size_t n = strcspn(p, "\n\r");
+        lines += strspn(p, " \t") < n;
+        p += n;
+        p += *p != '\0';
+    }
+    return lines;
+}
+
 kp_grid *text_read(const char *file, const char *data, size_t len, kp_source *source,
                    kp_error *err)
 {
     char *utf8 = text_decode(data, len, file, err);
     if (!utf8)
         return NULL;
+    size_t lines = text_lines(utf8);
+    if (lines > KP_MAX_TEXT_LINES) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "%zu lines of text, more than a KPI table has (kpipe reads %d at most)", lines,
+                     KP_MAX_TEXT_LINES);
+        g_free(utf8);
+        return NULL;
+    }
     source->name = g_filename_display_basename(file); /* UTF-8, whatever the file system's */
     sha256_hex(data, len, source->sha256);
     source->is_pdf = false;

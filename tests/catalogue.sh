@@ -8,22 +8,35 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 bad=0
 
+# Every entry must end within these (make test installs /usr/bin/time).
+MAX_SECONDS=60
+MAX_RSS_KB=1048576
+
 # entry NAME CODE MESSAGE COMMAND...: exit CODE (never 128 or more), stderr
-# exactly MESSAGE on one line, and out.json (given as -o) untouched.
+# exactly MESSAGE on one line, out.json (given as -o) untouched, and at most
+# MAX_SECONDS and MAX_RSS_KB (peak RSS).
 entry() {
     name=$1 code=$2 message=$3
     shift 3
     echo "an earlier output" >"$tmp/out.json"
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    echo "0 0" >"$tmp/usage"
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%e %M" -o "$tmp/usage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    else
+        "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    fi
     rc=$?
+    seconds=$(tail -1 "$tmp/usage" | cut -d' ' -f1)
+    rss=$(tail -1 "$tmp/usage" | cut -d' ' -f2)
     n=$((n + 1))
     if [ "$rc" -eq "$code" ] && [ "$rc" -lt 128 ] && [ "$(cat "$tmp/stderr")" = "$message" ] &&
-        [ "$(cat "$tmp/out.json")" = "an earlier output" ]; then
+        [ "$(cat "$tmp/out.json")" = "an earlier output" ] &&
+        [ "${rss:-0}" -le $MAX_RSS_KB ] && [ "${seconds%.*}" -lt $MAX_SECONDS ]; then
         echo "ok $n - $name"
     else
         bad=$((bad + 1))
         echo "not ok $n - $name"
-        echo "#   exit $rc, stderr: $(head -c 400 "$tmp/stderr")"
+        echo "#   exit $rc, ${seconds} s, ${rss} KB, stderr: $(head -c 400 "$tmp/stderr")"
     fi
 }
 
@@ -190,6 +203,18 @@ if [ -w /dev/full ]; then
     entry "figure onto a full disk (/dev/full; it exited 0)" 2 "kpipe: error: cannot write output: No space left on device" \
         sh -c "exec '$kpipe' figure 12人 >/dev/full"
 fi
+
+# Memory and time: blank lines cost nothing; text far longer than a plan is
+# refused before it is parsed.
+awk 'BEGIN { for (i = 0; i < 10000000; i++) print "" }' >"$tmp/blank.txt"
+entry "10 MB of empty lines (2.8 GB and 18 s before)" 2 \
+    "$tmp/blank.txt: error: no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)" \
+    "$kpipe" extract "$tmp/blank.txt" -o "$tmp/out.json"
+awk 'BEGIN { print "【基本目標1】 t\t\t\t\tKPI\t基準値\t実績値\t目標値"; print "No\t施策\t事業\t取組\t\t\tR2年度\t";
+             for (i = 1; i <= 200000; i++) printf "%d\t①施策\t事業\t・取組\t指標%d\t%d人\t%d人\t9人\n", i, i, i, i }' >"$tmp/rows.txt"
+entry "200,000 rows (2.5 GB and 25 s before)" 2 \
+    "$tmp/rows.txt: error: 200002 lines of text, more than a KPI table has (kpipe reads 20000 at most)" \
+    "$kpipe" extract "$tmp/rows.txt" -o "$tmp/out.json"
 
 # Numbers out of range are said, never wrapped into small ones.
 sed 's/【基本目標4】 時代/【基本目標4294967297】 時代/; s/^3\t② 健康増進活動/99999999999999999999\t② 健康増進活動/' \

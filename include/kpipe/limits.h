@@ -10,6 +10,10 @@
  * would only spend memory (/dev/zero never ends). */
 #define KP_MAX_INPUT_BYTES (256L * 1024 * 1024)
 
+/* Lines of a text table (blank ones aside): a real plan has a few thousand;
+ * memory and parse time grow with them (each row is a few KB in the model). */
+#define KP_MAX_TEXT_LINES 20000
+
 /* A rule file is a few KB; past this it is not one. */
 #define KP_MAX_RULES_BYTES (1L * 1024 * 1024)
 
