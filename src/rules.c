@@ -152,6 +152,15 @@ static bool expand(const kp_rules *rules, const kp_rule *r, GString *out, int de
             placeholder ph = {i, i + name_len + 4, out->len, 0};
             bool ok = expand_reference(rules, r, name, out, depth, err, i);
             g_free(name);
+            /* {{A}} twice in B, B twice in C …: doubling at each level; said
+             * of the rule being compiled (depth 0), stopped at any depth */
+            if (out->len > KP_MAX_EXPANDED_BYTES) {
+                if (depth == 0 && !err->exit_code)
+                    kp_error_set(err, KP_EXIT_UNUSABLE, r->file, 0, r->line, r->column,
+                                 "rule '%s' expands to more than %d bytes through {{...}}",
+                                 r->name, KP_MAX_EXPANDED_BYTES);
+                ok = false;
+            }
             if (!ok)
                 return false;
             ph.exp_end = out->len;

@@ -204,6 +204,12 @@ if [ -w /dev/full ]; then
         sh -c "exec '$kpipe' figure 12人 >/dev/full"
 fi
 
+mkdir -p "$tmp/bombrules" && cp rules/*.rules "$tmp/bombrules/"
+awk 'BEGIN { print "r0 xx"; for (i = 1; i <= 24; i++) printf "r%d {{r%d}}{{r%d}}\n", i, i - 1, i - 1 }' >"$tmp/bombrules/bomb.rules"
+entry "a rule file whose {{NAME}} references double at each level" 2 \
+    "$tmp/bombrules/bomb.rules:14:5: error: rule 'r13' expands to more than 65536 bytes through {{...}}" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --rules "$tmp/bombrules" -o "$tmp/out.json"
+
 # Memory and time: blank lines cost nothing; text far longer than a plan is
 # refused before it is parsed.
 awk 'BEGIN { for (i = 0; i < 10000000; i++) print "" }' >"$tmp/blank.txt"

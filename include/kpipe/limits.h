@@ -17,6 +17,11 @@
 /* A rule file is a few KB; past this it is not one. */
 #define KP_MAX_RULES_BYTES (1L * 1024 * 1024)
 
+/* A rule expanded through {{NAME}}: the figure rule, the largest, is a few
+ * hundred bytes; references that double at each level would grow without
+ * end. */
+#define KP_MAX_EXPANDED_BYTES (64 * 1024)
+
 /* PDF passwords are cut at 127 bytes (AES-256, ISO 32000-2 7.6.4.3.3);
  * poppler 22.12 overruns its stack on longer ones. */
 #define KP_MAX_PASSWORD_BYTES 127
