@@ -145,15 +145,73 @@ static void compare_rows(kp_diff *d, int goal, const kp_row *o, const kp_row *n)
     }
 }
 
-static bool same_kpi(const kp_row *a, const kp_row *b)
+/* The key a row is matched by in pass PASS: 0 its KPI (NFKC, no spaces) and
+ * number, 1 its KPI, 2 its number; NULL where it has none (no KPI). */
+static char *match_key(const kp_row *r, const char *kpi_key, int pass)
 {
-    if (!a->kpi_name || !b->kpi_name)
-        return false;
-    char *x = cell_key(a->kpi_name), *y = cell_key(b->kpi_name);
-    bool same = strcmp(x, y) == 0;
-    g_free(x);
-    g_free(y);
-    return same;
+    if (pass < 2 && !kpi_key)
+        return NULL;
+    return pass == 0 ? g_strdup_printf("%d|%s", r->number, kpi_key)
+           : pass == 1 ? g_strdup(kpi_key)
+                       : g_strdup_printf("%d", r->number);
+}
+
+static void queue_free(gpointer q)
+{
+    g_queue_free(q);
+}
+
+/* Rows are matched by KPI and number first, then by KPI (a renumbered row),
+ * then by number; each old row, in order, takes the first new row, in order,
+ * that fits and is not taken. Keys are computed once and looked up: two
+ * editions of thousands of rows are matched in linear time. */
+static void match_rows(const GPtrArray *orows, const GPtrArray *nrows, int *match, bool *taken)
+{
+    guint no = orows ? orows->len : 0, nn = nrows ? nrows->len : 0;
+    char **okey = g_new0(char *, no + 1), **nkey = g_new0(char *, nn + 1);
+    for (guint i = 0; i < no; i++) {
+        const kp_row *r = g_ptr_array_index(orows, i);
+        okey[i] = r->kpi_name ? cell_key(r->kpi_name) : NULL;
+    }
+    for (guint k = 0; k < nn; k++) {
+        const kp_row *r = g_ptr_array_index(nrows, k);
+        nkey[k] = r->kpi_name ? cell_key(r->kpi_name) : NULL;
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        GHashTable *waiting = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, queue_free);
+        for (guint k = 0; k < nn; k++) {
+            char *key = taken[k] ? NULL : match_key(g_ptr_array_index(nrows, k), nkey[k], pass);
+            if (!key)
+                continue;
+            GQueue *q = g_hash_table_lookup(waiting, key);
+            if (!q) {
+                q = g_queue_new();
+                g_hash_table_insert(waiting, g_strdup(key), q);
+            }
+            g_queue_push_tail(q, GUINT_TO_POINTER(k));
+            g_free(key);
+        }
+        for (guint i = 0; i < no; i++) {
+            char *key = match[i] >= 0 ? NULL : match_key(g_ptr_array_index(orows, i), okey[i], pass);
+            GQueue *q = key ? g_hash_table_lookup(waiting, key) : NULL;
+            while (q && !g_queue_is_empty(q)) {
+                guint k = GPOINTER_TO_UINT(g_queue_pop_head(q));
+                if (!taken[k]) {
+                    match[i] = (int)k;
+                    taken[k] = true;
+                    break;
+                }
+            }
+            g_free(key);
+        }
+        g_hash_table_destroy(waiting);
+    }
+    for (guint i = 0; i < no; i++)
+        g_free(okey[i]);
+    for (guint k = 0; k < nn; k++)
+        g_free(nkey[k]);
+    g_free(okey);
+    g_free(nkey);
 }
 
 static void compare_goal(kp_diff *d, int number, const kp_goal *og, const kp_goal *ng)
@@ -163,26 +221,7 @@ static void compare_goal(kp_diff *d, int number, const kp_goal *og, const kp_goa
     bool *taken = g_new0(bool, nn + 1);
     for (guint i = 0; i < no; i++)
         match[i] = -1;
-    /* 1: same KPI and number; 2: same KPI (a renumbered row); 3: same number */
-    for (int pass = 0; pass < 3; pass++)
-        for (guint i = 0; i < no; i++) {
-            if (match[i] >= 0)
-                continue;
-            const kp_row *o = g_ptr_array_index(og->rows, i);
-            for (guint k = 0; k < nn; k++) {
-                if (taken[k])
-                    continue;
-                const kp_row *n = g_ptr_array_index(ng->rows, k);
-                bool fits = pass == 0   ? same_kpi(o, n) && o->number == n->number
-                            : pass == 1 ? same_kpi(o, n)
-                                        : o->number == n->number;
-                if (fits) {
-                    match[i] = (int)k;
-                    taken[k] = true;
-                    break;
-                }
-            }
-        }
+    match_rows(og ? og->rows : NULL, ng ? ng->rows : NULL, match, taken);
     for (guint i = 0; i < no; i++) {
         const kp_row *o = g_ptr_array_index(og->rows, i);
         if (match[i] >= 0)

@@ -179,6 +179,10 @@ static void add_unwrapped(GPtrArray *to, const char *piece)
 
 /* ---- cells ------------------------------------------------------------ */
 
+/* The end of a project name (事業, 補助金, センター …) lies within this many bytes
+ * of what is gathered, a wrapped line's space included. */
+#define PROJECT_TAIL_BYTES 64
+
 void parse_projects(const kp_rules *rules, const char *cell, kp_row *row)
 {
     GString *work = g_string_new(cell);
@@ -223,7 +227,13 @@ void parse_projects(const kp_rules *rules, const char *cell, kp_row *row)
     GString *cur = g_string_new(NULL);
     for (guint i = 0; i < words->len; i++) {
         const char *w = g_ptr_array_index(words, i);
-        char *joined = cell_unwrap(cur->str); /* "児童ク ラブ" ends in クラブ */
+        /* does what is gathered end a project name? Only its tail can
+         * ("児童ク ラブ" ends in クラブ): tested alone, so a cell of 100,000
+         * words is not read again for every word */
+        const char *tail = cur->str + (cur->len > PROJECT_TAIL_BYTES ? cur->len - PROJECT_TAIL_BYTES : 0);
+        while (tail > cur->str && (*tail & 0xC0) == 0x80)
+            tail--; /* a character's first byte */
+        char *joined = cell_unwrap(tail);
         bool ends = cur->len && rules_search(rules, "structure", "project-end", joined, 0, NULL);
         g_free(joined);
         if (ends && !rules_search(rules, "structure", "project-tail", w, 0, NULL)) {

@@ -222,6 +222,33 @@ entry "200,000 rows (2.5 GB and 25 s before)" 2 \
     "$tmp/rows.txt: error: 200002 lines of text, more than a KPI table has (kpipe reads 20000 at most)" \
     "$kpipe" extract "$tmp/rows.txt" -o "$tmp/out.json"
 
+# Linear time: a 事業名等 cell of 100,000 words (minutes before), a diff of two
+# editions of 8,000 rows renumbered (minutes before). Held to 10 s here.
+within() { # within NAME SECONDS COMMAND...: exit 0 within SECONDS
+    name=$1 limit=$2
+    shift 2
+    /usr/bin/time -f "%e" -o "$tmp/usage" "$@" >/dev/null 2>&1
+    rc=$?
+    seconds=$(tail -1 "$tmp/usage")
+    n=$((n + 1))
+    if [ $rc -eq 0 ] && [ "${seconds%.*}" -lt "$limit" ]; then
+        echo "ok $n - $name (${seconds} s)"
+    else
+        bad=$((bad + 1))
+        echo "not ok $n - $name (exit $rc, ${seconds} s)"
+    fi
+}
+if [ -x /usr/bin/time ]; then
+    awk 'BEGIN { print "【基本目標1】 t\t\t\t\tKPI\t基準値\t実績値\t目標値"; print "No\t施策\t事業名等\t取組\t\t\tR2年度\t";
+                 printf "1\t①施策\t"; for (i = 0; i < 100000; i++) printf "ことば%d ", i; print "\t・取組\t指標\t1人\t2人\t3人" }' >"$tmp/words.txt"
+    within "a 事業名等 cell of 100,000 words" 10 "$kpipe" extract "$tmp/words.txt" -o "$tmp/words.json"
+    for e in 1 2; do
+        awk -v e=$e 'BEGIN { print "【基本目標1】 t\t\t\t\tKPI\t基準値\t実績値\t目標値"; print "No\t施策\t事業\t取組\t\t\tR2年度\t";
+                             for (i = 1; i <= 8000; i++) printf "%d\t①施策\t事業\t・取組\t指標%d\t%d人\t%d人\t9人\n", (e == 2 ? 8001 - i : i), i, i, i + (e == 2 && i % 100 == 0) }' >"$tmp/edition$e.txt"
+    done
+    within "diff of two editions of 8,000 rows, renumbered" 10 "$kpipe" diff "$tmp/edition1.txt" "$tmp/edition2.txt"
+fi
+
 # Numbers out of range are said, never wrapped into small ones.
 sed 's/【基本目標4】 時代/【基本目標4294967297】 時代/; s/^3\t② 健康増進活動/99999999999999999999\t② 健康増進活動/' \
     fixtures/ebetsu-kpi-r4.txt >"$tmp/numbers.txt"
