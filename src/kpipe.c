@@ -2,9 +2,16 @@
  * validate, in that order and nowhere else. */
 #include "kpipe/kpipe.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kpipe/json.h"
+#include "kpipe/output.h"
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
 
@@ -61,5 +68,100 @@ kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const
     grid_free(grid);
     if (doc)
         validate_document(doc);
+    return doc;
+}
+
+/* ---- one input in a process of its own ------------------------------------
+ * A PDF that crashes poppler while it opens (outside the page readers) would
+ * end the whole command: `check` and `diff` read each input in a child, which
+ * sends the checked document back as kpi-json ('D') or its error ('E': exit
+ * code, page, line, column and message on lines of their own). */
+
+static void child_send(int fd, const char *file, const kp_pdf_options *pdf,
+                       const kp_rules *rules)
+{
+    kp_error err = KP_ERROR_INIT;
+    kp_document *doc = kp_document_load(file, pdf, rules, NULL, &err);
+    char *out;
+    if (doc) {
+        json_t *v = document_to_json(doc);
+        char *text = json_write(v, false);
+        json_decref(v);
+        out = g_strconcat("D", text, NULL);
+        g_free(text);
+        document_free(doc);
+    } else {
+        out = g_strdup_printf("E%d\n%d\n%d\n%d\n%s", err.exit_code, err.page, err.line,
+                              err.column, err.message ? err.message : "");
+    }
+    (void)fd_write_all(fd, out, strlen(out));
+    g_free(out);
+    kp_error_clear(&err);
+}
+
+static GString *read_all_fd(int fd)
+{
+    GString *s = g_string_new(NULL);
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        g_string_append_len(s, buf, (gssize)n);
+    }
+    return s;
+}
+
+static kp_document *from_child(const char *file, GString *got, int status, kp_error *err)
+{
+    if (got->len && got->str[0] == 'D')
+        return document_from_json(got->str + 1, got->len - 1, file, err);
+    if (got->len && got->str[0] == 'E') {
+        char **f = g_strsplit(got->str + 1, "\n", 5);
+        if (g_strv_length(f) == 5)
+            kp_error_set(err, atoi(f[0]), file, atoi(f[1]), atoi(f[2]), atoi(f[3]), "%s", f[4]);
+        g_strfreev(f);
+        if (err->exit_code)
+            return NULL;
+    }
+    if (WIFSIGNALED(status))
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "could not be read: its reading process ended on signal %d (%s)",
+                     WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+                     "could not be read: its reading process ended with nothing to say");
+    return NULL;
+}
+
+kp_document *kp_document_load_isolated(const char *file, const kp_pdf_options *pdf,
+                                       const kp_rules *rules, kp_error *err)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return kp_document_load(file, pdf, rules, NULL, err);
+    fflush(NULL); /* nothing buffered may be written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return kp_document_load(file, pdf, rules, NULL, err);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        signal(SIGPIPE, SIG_IGN);
+        child_send(fds[1], file, pdf, rules);
+        _exit(0); /* no atexit handlers: the parent's state is not the child's */
+    }
+    close(fds[1]);
+    GString *got = read_all_fd(fds[0]);
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    kp_document *doc = from_child(file, got, status, err);
+    g_string_free(got, TRUE);
     return doc;
 }

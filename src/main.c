@@ -530,8 +530,8 @@ static int cmd_diff(int argc, char **argv)
         return usage_error("--format is text or json, not '%s'", o.format);
     kp_error err = KP_ERROR_INIT;
     kp_rules *rules = load_rules(o.rules_dir, &err);
-    kp_document *old = rules ? kp_document_load(argv[o.first_arg], &o.pdf, rules, NULL, &err) : NULL;
-    kp_document *new_ = old ? kp_document_load(argv[o.first_arg + 1], &o.pdf, rules, NULL, &err) : NULL;
+    kp_document *old = rules ? kp_document_load_isolated(argv[o.first_arg], &o.pdf, rules, &err) : NULL;
+    kp_document *new_ = old ? kp_document_load_isolated(argv[o.first_arg + 1], &o.pdf, rules, &err) : NULL;
     int status = KP_EXIT_OK;
     if (new_) {
         kp_diff *d = diff_documents(old, new_);
@@ -614,7 +614,7 @@ static int cmd_check(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         inputs[i].file = argv[o.first_arg + i];
         inputs[i].error = &errors[i];
-        kp_document *doc = kp_document_load(inputs[i].file, &o.pdf, rules, NULL, &errors[i]);
+        kp_document *doc = kp_document_load_isolated(inputs[i].file, &o.pdf, rules, &errors[i]);
         inputs[i].doc = doc;
         if (!doc) {
             unusable = true;

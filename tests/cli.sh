@@ -224,6 +224,30 @@ else
         "exit $rc, readers '$readers', stderr: $(head -c 300 "$tmp/err")"
 fi
 
+# check reads each input in a process of its own: one that dies (here killed
+# while it reads a long PDF) is named in one line, the others still reported
+"$kpipe" check fixtures/ebetsu-kpi-r4.txt "$tmp/long.pdf" -j 1 >"$tmp/check.out" 2>"$tmp/check.err" &
+pid=$!
+child=""
+for i in $(seq 300); do
+    for c in $(children_of "$pid"); do
+        [ -n "$(children_of "$c")" ] && child=$c # the one reading long.pdf has readers
+    done
+    [ -n "$child" ] && break
+    sleep 0.01
+done
+kill -KILL "$child" 2>/dev/null
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 2 ] && cat "$tmp/check.out" "$tmp/check.err" |
+    grep -q "long.pdf: error: could not be read: its reading process ended on signal 9 (Killed)" &&
+    grep -q "ebetsu-kpi-r4.txt:23: error: The summary list gives goal 2 after goal 3" "$tmp/check.out"; then
+    ok "check: an input whose reading process dies is named in one line; the others are reported"
+else
+    not_ok "check: an input whose reading process dies is named in one line; the others are reported" \
+        "exit $rc, child '$child', stderr: $(head -c 300 "$tmp/check.err")"
+fi
+
 # --- errors: one line naming the file, exit 2, nothing written
 expect_fail "missing input file" 2 '^/nonexistent/x.txt: error: cannot read' "$kpipe" extract /nonexistent/x.txt
 printf 'a title\n\nno table here\n' >"$tmp/notable.txt"

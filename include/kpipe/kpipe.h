@@ -23,4 +23,10 @@ kp_grid *kp_grid_load(const char *file, const kp_pdf_options *pdf, kp_source *so
 kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const kp_rules *rules,
                               GArray *notes, kp_error *err);
 
+/* kp_document_load in a child process, the document sent back as kpi-json:
+ * an input that crashes kpipe (poppler, on a hostile PDF) ends only that
+ * child, and is an error naming the file and the signal. */
+kp_document *kp_document_load_isolated(const char *file, const kp_pdf_options *pdf,
+                                       const kp_rules *rules, kp_error *err);
+
 #endif
