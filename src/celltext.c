@@ -1,6 +1,8 @@
 /* kpipe — cell text (see include/kpipe/celltext.h). */
 #include "kpipe/celltext.h"
 
+#include <string.h>
+
 /* Radicals stand in for kanji in some producers' fonts, where one glyph
  * serves both and the ToUnicode map names the radical: Kangxi radicals (⾧
  * for 長), which NFKC maps back, and CJK radicals supplement forms (⻑ for
@@ -81,9 +83,45 @@ char *cell_strip_spaces(const char *s)
     return g_string_free(out, FALSE);
 }
 
+/* Can text be cut before C for NFKC, nothing composing across the cut? No
+ * composition has an ASCII character, a space, a kanji or a kana letter as
+ * its second part (the voiced marks, which have, are not letters). */
+static bool nfkc_cut_before(gunichar c)
+{
+    return c < 0x80 || g_unichar_isspace(c) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x3041 && c <= 0x3096) ||
+           (c >= 0x30A1 && c <= 0x30FA);
+}
+
+/* Pieces of this many bytes or more are cut where they can be: GLib's NFKC
+ * takes time that grows faster than the text (a cell of 1.5 MB took a
+ * minute). */
+#define NFKC_PIECE 256
+
+char *cell_nfkc(const char *s)
+{
+    GString *out = g_string_sized_new(strlen(s));
+    const char *piece = s;
+    for (const char *p = s;; p = g_utf8_next_char(p)) {
+        bool end = !*p;
+        if (end || (p - piece >= NFKC_PIECE && nfkc_cut_before(g_utf8_get_char(p)))) {
+            char *n = g_utf8_normalize(piece, p - piece, G_NORMALIZE_NFKC);
+            if (n)
+                g_string_append(out, n);
+            else
+                g_string_append_len(out, piece, p - piece);
+            g_free(n);
+            piece = p;
+        }
+        if (end)
+            break;
+    }
+    return g_string_free(out, FALSE);
+}
+
 char *cell_key(const char *s)
 {
-    char *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
+    char *n = cell_nfkc(s);
     char *k = cell_strip_spaces(n ? n : s);
     g_free(n);
     return k;

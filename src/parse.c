@@ -46,8 +46,7 @@ guint nonblank_cells(const kp_grid_line *line)
 
 char *nfkc(const char *s)
 {
-    char *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFKC);
-    return n ? n : g_strdup(s);
+    return cell_nfkc(s);
 }
 
 /* The number DIGITS print, or -1 beyond KP_MAX_NUMBER (a misread, never a

@@ -125,7 +125,7 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
     }
     kp_quantity *q = g_new0(kp_quantity, 1);
     q->text = text;
-    char *norm = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+    char *norm = cell_nfkc(text);
     if (!norm) /* input was validated; keep going on the printed text */
         norm = g_strdup(text);
     kp_match m;

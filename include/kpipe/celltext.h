@@ -14,6 +14,9 @@
 char *cell_unwrap(const char *s);
 /* Removes every whitespace character (figure cells). */
 char *cell_strip_spaces(const char *s);
+/* NFKC (valid UTF-8 in; the text as it is where GLib refuses it), in time
+ * linear in the text. */
+char *cell_nfkc(const char *s);
 /* NFKC with all whitespace removed: the key for comparing names. */
 char *cell_key(const char *s);
 /* True for a character after which a wrapped line joins without a space. */

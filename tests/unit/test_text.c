@@ -130,9 +130,27 @@ static void test_load_file(void **state)
     kp_error_clear(&err);
 }
 
+/* NFKC in pieces gives GLib's NFKC of the whole: half-width kana with their
+ * voiced marks (ｶﾞ → ガ) are never cut apart, on text far longer than a piece. */
+static void test_nfkc_in_pieces(void **state)
+{
+    (void)state;
+    GString *s = g_string_new(NULL);
+    for (int i = 0; i < 2000; i++)
+        g_string_append(s, i % 3 ? "ｶﾞｷﾞ１２３ＡＢ　か\xe3\x82\x99漢字" : "ﾊﾟ①㈱");
+    char *whole = g_utf8_normalize(s->str, -1, G_NORMALIZE_NFKC);
+    char *pieces = cell_nfkc(s->str);
+    assert_string_equal(pieces, whole);
+    assert_non_null(strstr(pieces, "ガギ123AB が漢字"));
+    g_free(whole);
+    g_free(pieces);
+    g_string_free(s, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nfkc_in_pieces),
         cmocka_unit_test(test_utf8_and_bom),     cmocka_unit_test(test_shift_jis),
         cmocka_unit_test(test_neither_encoding), cmocka_unit_test(test_grid),
         cmocka_unit_test(test_unwrap),           cmocka_unit_test(test_load_file),
