@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,6 +59,14 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
     char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
     g_free(dir);
     g_free(base);
+    /* an interrupt (Ctrl-C on a batch, a CI job cancelled) waits until the
+     * temporary file is renamed or removed: none is left behind */
+    sigset_t stop, before;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &before);
     int fd = g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, 0644);
     bool ok = fd >= 0;
     int saved = errno;
@@ -72,6 +81,7 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
         if (!ok)
             unlink(tmpl);
     }
+    sigprocmask(SIG_SETMASK, &before, NULL);
     if (!ok)
         kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot write output: %s",
                      g_strerror(saved));
