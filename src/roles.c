@@ -192,10 +192,20 @@ static void read_current(row_context *ctx, const column_info *col, const char *c
 
 static void read_target(row_context *ctx, const column_info *col, const char *cell)
 {
-    quantity_free(ctx->row->target);
-    ctx->row->target = table_figure(ctx, cell, "target", ctx->unit);
-    if (ctx->row->target && !ctx->row->target->fy)
-        ctx->row->target->fy = ctx->target_fy ? ctx->target_fy : col->fy;
+    kp_quantity *q = table_figure(ctx, cell, "target", ctx->unit);
+    if (q && !q->fy)
+        q->fy = ctx->target_fy ? ctx->target_fy : col->fy;
+    kp_quantity *had = ctx->row->target;
+    /* a target a year (令和2年度目標 …) and the final one (最終目標(R6)): the
+     * latest year is the KPI's target */
+    if (had && q && had->fy && q->fy && had->fy > q->fy) {
+        quantity_free(q);
+        return;
+    }
+    if (q || !had) {
+        quantity_free(had);
+        ctx->row->target = q;
+    }
 }
 
 static void read_achievement(row_context *ctx, const column_info *col, const char *cell)
