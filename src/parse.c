@@ -858,10 +858,7 @@ static bool count_row(const parser *p, const kp_grid_line *line, guint from)
         const char *cell = grid_cell(line, i);
         if (cell_blank(cell))
             continue;
-        char *key = cell_key(cell);
-        bool number = rules_search(p->rules, "structure", "row-number", key, 0, NULL) != NULL;
-        g_free(key);
-        if (!number)
+        if (!cell_is_row_number(p, cell))
             return false;
         numbers++;
     }
@@ -872,9 +869,7 @@ static bool count_row(const parser *p, const kp_grid_line *line, guint from)
  * it, it starts a detail table; else a goal of the summary list. */
 static bool goal_line(parser *p, const kp_grid_line *line, guint index)
 {
-    guint first = 0;
-    while (first < line->cells->len && cell_blank(grid_cell(line, first)))
-        first++;
+    guint first = first_nonblank(line);
     int number;
     char *title = NULL;
     if (!match_numbered(p, "goal", grid_cell(line, first), &number, &title)) {
@@ -887,8 +882,7 @@ static bool goal_line(parser *p, const kp_grid_line *line, guint index)
         g_free(title);
         return true; /* 基本目標1 | 2 | 3 | 0: KPIs counted by verdict, not a goal */
     }
-    bool figures = false;
-    if (line_is_heading(p, line, first + 1, 1, &figures) && figures) {
+    if (headings_after(p, line, first + 1)) {
         p->summary_goal = NULL;
         p->goal = detail_goal(p, number, title, &line->where);
         table_begin(p, p->goal, line, index);

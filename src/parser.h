@@ -92,6 +92,15 @@ struct detail_table {
  * receives whether it names a figure column. */
 bool line_is_heading(const parser *p, const kp_grid_line *line, guint from, guint min_known,
                      bool *figures);
+/* Is CELL a row number (rule row-number, after NFKC)? */
+bool cell_is_row_number(const parser *p, const char *cell);
+/* The first non-blank cell of LINE (its length when none). */
+guint first_nonblank(const kp_grid_line *line);
+/* Does LINE, from cell FROM, head a detail table (headings, a figure's among them)? */
+bool headings_after(const parser *p, const kp_grid_line *line, guint from);
+/* The table's rows belong to goal NUMBER (TITLE taken over) from now on. */
+void table_switch_goal(parser *p, detail_table *t, int number, char *title,
+                       const kp_location *where);
 void table_begin(parser *p, kp_goal *goal, const kp_grid_line *line, guint index);
 /* Returns false when LINE does not belong to the table. */
 bool table_line(parser *p, const kp_grid_line *line);

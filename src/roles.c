@@ -40,11 +40,8 @@ static void read_goal(row_context *ctx, const column_info *col, const char *cell
     g_free(key);
     detail_table *t = ctx->t;
     if (n > 0 && (!t->goal || n != t->goal->number)) {
-        t->goal = detail_goal(p, n, title, &ctx->row->where);
+        table_switch_goal(p, t, n, title, &ctx->row->where);
         title = NULL;
-        t->last_measure = 0;
-        g_free(t->last_kpi);
-        t->last_kpi = NULL;
     }
     g_free(title);
 }

@@ -246,6 +246,15 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
     return q;
 }
 
+void table_switch_goal(parser *p, detail_table *t, int number, char *title,
+                       const kp_location *where)
+{
+    t->goal = detail_goal(p, number, title, where);
+    t->last_measure = 0; /* a merged measure or KPI cell does not go on into it */
+    g_free(t->last_kpi);
+    t->last_kpi = NULL;
+}
+
 static kp_goal *table_goal(parser *p, detail_table *t, const kp_location *where)
 {
     if (!t->goal) {
@@ -379,12 +388,17 @@ void table_end(parser *p)
     p->kpi_line = NULL;
 }
 
-static bool is_numbered_row(const parser *p, const kp_grid_line *line, guint col)
+bool cell_is_row_number(const parser *p, const char *cell)
 {
-    char *k = cell_key(grid_cell(line, col));
+    char *k = cell_key(cell);
     bool yes = *k && rules_search(p->rules, "structure", "row-number", k, 0, NULL);
     g_free(k);
     return yes;
+}
+
+static bool is_numbered_row(const parser *p, const kp_grid_line *line, guint col)
+{
+    return cell_is_row_number(p, grid_cell(line, col));
 }
 
 /* The No column among the heading lines read so far, or -1. */
@@ -479,10 +493,7 @@ static bool table_other_row(parser *p, const kp_grid_line *line)
     kp_match m;
     if (only && match_numbered(p, "goal", only, &n, &title)) {
         table_flush_row(p);
-        t->goal = detail_goal(p, n, title, &line->where);
-        t->last_measure = 0;
-        g_free(t->last_kpi);
-        t->last_kpi = NULL;
+        table_switch_goal(p, t, n, title, &line->where);
         t->last_row = NULL;
         return true;
     }
@@ -515,18 +526,29 @@ static bool table_other_row(parser *p, const kp_grid_line *line)
     return false;
 }
 
-/* A goal cell followed by column headings: the next goal's own table. */
-static bool starts_other_table(const parser *p, const kp_grid_line *line)
+guint first_nonblank(const kp_grid_line *line)
 {
     guint first = 0;
     while (first < line->cells->len && cell_blank(grid_cell(line, first)))
         first++;
+    return first;
+}
+
+bool headings_after(const parser *p, const kp_grid_line *line, guint from)
+{
+    bool figures = false;
+    return line_is_heading(p, line, from, 1, &figures) && figures;
+}
+
+/* A goal cell followed by column headings: the next goal's own table. */
+static bool starts_other_table(const parser *p, const kp_grid_line *line)
+{
+    guint first = first_nonblank(line);
     int n;
     char *title = NULL;
     bool goal = match_numbered(p, "goal", grid_cell(line, first), &n, &title);
     g_free(title);
-    bool figures = false;
-    return goal && line_is_heading(p, line, first + 1, 1, &figures) && figures;
+    return goal && headings_after(p, line, first + 1);
 }
 
 bool table_line(parser *p, const kp_grid_line *line)
