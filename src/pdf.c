@@ -243,9 +243,7 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
             rp->page.height = t;
         }
         double upright[4] = {0, 0, rp->page.width, rp->page.height};
-        g_array_free(rp->page.rulings, TRUE);
-        rp->page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
-        if (scale > 0) {
+        if (scale > 0) { /* (without a render the page has no rulings to turn) */
             page_paint(page, upright, scale, m, canvas, &w, &h, &stride);
             g_array_free(rp->page.rulings, TRUE);
             rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, scale,

@@ -126,8 +126,6 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
     kp_quantity *q = g_new0(kp_quantity, 1);
     q->text = text;
     char *norm = cell_nfkc(text);
-    if (!norm) /* input was validated; keep going on the printed text */
-        norm = g_strdup(text);
     kp_match m;
 
     if (rules_search(rules, "nofigure", NULL, norm, KP_MATCH_WHOLE, NULL)) {
