@@ -9,9 +9,9 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #ifdef __linux__
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #endif
 #include <unistd.h>
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "kpipe/celltext.h"
+#include "kpipe/child.h"
 #include "kpipe/limits.h"
 #include "kpipe/output.h"
 #include "kpipe/text.h"
@@ -166,23 +167,32 @@ static void page_paint(PopplerPage *page, const double region[4], double scale,
     cairo_surface_destroy(surface);
 }
 
-/* Opens the PDF from the bytes already read (no file reads per object).
- * poppler 22.12 crashes in poppler_document_new_from_bytes when a wrong
- * password is given, so with a password it opens the file by its URI. */
-static PopplerDocument *pdf_open(const char *file, const char *data, size_t len,
-                                 const char *password, GError **gerr)
+/* Opens the PDF from the bytes already read, so what is hashed is what is
+ * read (no second read of the file, no file reads per object). poppler 22.12
+ * crashes in poppler_document_new_from_bytes when it is given a wrong
+ * password (it retries on a stream it has freed), so a password goes with a
+ * copy of the bytes in an anonymous memory file: poppler_document_new_from_fd
+ * fails cleanly. That path says "damaged" for a wrong password, so the bytes
+ * are first opened without one to learn whether they are encrypted at all. */
+static PopplerDocument *pdf_open(const char *data, size_t len, const char *password,
+                                 GError **gerr)
 {
-    if (!password) {
-        GBytes *bytes = g_bytes_new_static(data, len);
-        PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, gerr);
-        g_bytes_unref(bytes); /* the document keeps its own reference */
+    GBytes *bytes = g_bytes_new_static(data, len);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, gerr);
+    g_bytes_unref(bytes); /* the document keeps its own reference */
+    if (doc || !password || !g_error_matches(*gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
         return doc;
+    int fd = memfd_create("kpipe-pdf", MFD_CLOEXEC);
+    if (fd < 0 || !fd_write_all(fd, data, len) || lseek(fd, 0, SEEK_SET) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return NULL; /* *gerr still says encrypted */
     }
-    char *abs = g_canonicalize_filename(file, NULL);
-    char *uri = g_filename_to_uri(abs, NULL, gerr);
-    PopplerDocument *doc = uri ? poppler_document_new_from_file(uri, password, gerr) : NULL;
-    g_free(uri);
-    g_free(abs);
+    GError *with_password = NULL;
+    doc = poppler_document_new_from_fd(fd, password, &with_password); /* owns fd from here */
+    if (doc)
+        g_clear_error(gerr);
+    g_clear_error(&with_password);
     return doc;
 }
 
@@ -334,13 +344,9 @@ static int __attribute__((noinline)) reader_child(page_reader *r, int k, int pag
 {
     signal(SIGPIPE, SIG_IGN); /* the parent gone: write fails, the reader stops */
     reader_memory_cap();
-#ifdef PR_SET_PDEATHSIG
     /* nor may a reader stuck in poppler outlive a parent killed outright */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+    if (!child_ends_with_parent(parent, SIGKILL))
         return 1;
-#else
-    (void)parent;
-#endif
     for (int i = k * r->block; i < pages; i++) {
         if (reader_of(r, i) != k) /* the others' blocks */
             continue;
@@ -549,7 +555,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                   kp_source *source, kp_error *err)
 {
     GError *gerr = NULL;
-    PopplerDocument *doc = pdf_open(file, data, len, options->password, &gerr);
+    PopplerDocument *doc = pdf_open(data, len, options->password, &gerr);
     kp_grid *grid = NULL;
     GString *sample = NULL; /* the text's first characters, to show in an error */
     if (!doc) {
