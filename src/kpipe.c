@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kpipe/child.h"
 #include "kpipe/json.h"
 #include "kpipe/output.h"
 #include "kpipe/text.h"
@@ -143,6 +144,7 @@ kp_document *kp_document_load_isolated(const char *file, const kp_pdf_options *p
     if (pipe(fds) != 0)
         return kp_document_load(file, pdf, rules, NULL, err);
     fflush(NULL); /* nothing buffered may be written twice */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -152,6 +154,8 @@ kp_document *kp_document_load_isolated(const char *file, const kp_pdf_options *p
     if (pid == 0) {
         close(fds[0]);
         signal(SIGPIPE, SIG_IGN);
+        if (!child_ends_with_parent(parent, SIGKILL))
+            _exit(1);
         child_send(fds[1], file, pdf, rules);
         _exit(0); /* no atexit handlers: the parent's state is not the child's */
     }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kpipe/child.h"
 #include "kpipe/csv.h"
 #include "kpipe/diff.h"
 #include "kpipe/error.h"
@@ -435,9 +436,14 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
                     continue;
                 }
                 fflush(NULL);
+                pid_t parent = getpid();
                 pid_t pid = fork();
                 if (pid == 0) {
                     close(fds[0]);
+                    /* SIGTERM, not SIGKILL: it waits while an output is
+                     * being written, so none is left half-written */
+                    if (!child_ends_with_parent(parent, SIGTERM))
+                        _exit(2);
                     _exit(batch_child(it, o, rules, csv, fds[1]));
                 }
                 close(fds[1]);

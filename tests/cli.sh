@@ -200,6 +200,12 @@ check "a 108-page PDF: -j 2 and -j 5 write the bytes -j 1 does" \
 "$kpipe" text "$tmp/long.pdf" -j 1 -o "$tmp/long1.txt"
 "$kpipe" text "$tmp/long.pdf" -j 2 -o "$tmp/long2.txt"
 check "a 108-page PDF: text -j 2 prints what -j 1 does" cmp -s "$tmp/long1.txt" "$tmp/long2.txt"
+# The same pages encrypted (AES-256): the password opens the bytes already
+# read, and the readers read what the plain file gives.
+qpdf --encrypt kp kp 256 -- "$tmp/long.pdf" "$tmp/long-enc.pdf"
+"$kpipe" text "$tmp/long-enc.pdf" --password kp -j 2 -o "$tmp/long-enc.txt"
+check "a 108-page PDF encrypted: read with its password as the plain one" \
+    cmp -s "$tmp/long1.txt" "$tmp/long-enc.txt"
 # A reader that dies (here killed, as the kernel's OOM killer would) is an
 # error on the page it was to send; the run ends cleanly and writes nothing.
 children_of() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '$4 == p { print $1 }'; }
@@ -223,6 +229,27 @@ else
     not_ok "a reader killed mid-document: one error line naming the page, exit 2, nothing written" \
         "exit $rc, readers '$readers', stderr: $(head -c 300 "$tmp/err")"
 fi
+
+# A batch stopped (a CI job cancelled: SIGTERM; a background job ignores
+# SIGINT, so TERM stands for both) leaves no half-written output and no
+# temporary file, whenever it comes; its processes end with it.
+leftover="" stopped=0
+for delay in 0.05 0.1 0.2 0.3 0.5 0.8; do
+    rm -rf "$tmp/int" && mkdir "$tmp/int"
+    "$kpipe" extract $fixture_pdfs fixtures/families/*.pdf -j 2 -d "$tmp/int" 2>/dev/null &
+    pid=$!
+    sleep "$delay"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid"
+    [ $? -eq 143 ] && stopped=$((stopped + 1))
+    sleep 0.1
+    leftover="$leftover$(ls -A "$tmp/int" | grep '^\.')$(pgrep -f -- "-d $tmp/int")"
+    for f in "$tmp"/int/*.json; do
+        [ -e "$f" ] && ! python3 -c "import json,sys; json.load(open(sys.argv[1]))['goals']" "$f" 2>/dev/null && leftover="$leftover $f"
+    done
+done
+check "a stopped batch leaves no temporary or half-written file, and no process ($stopped of 6 stopped mid-batch)" \
+    test -z "$leftover" -a "$stopped" -ge 3
 
 # check reads each input in a process of its own: one that dies (here killed
 # while it reads a long PDF) is named in one line, the others still reported
