@@ -242,6 +242,7 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
     } else { /* no area, or too large to read: its text without rulings */
         rp->page.rulings = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
     }
+    bool backwards = whole && glyphs_put_forward(rp->page.glyphs) > 0;
     int turns = whole ? page_text_turns(rp->page.glyphs) : 0;
     if (turns) { /* /Rotate 90, 180, 270, or drawn sideways: read it upright */
         glyphs_turn(rp->page.glyphs, rp->page.width, rp->page.height, turns);
@@ -255,6 +256,8 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
         double upright[4] = {0, 0, rp->page.width, rp->page.height};
         if (scale > 0) { /* (without a render the page has no rulings to turn) */
             page_paint(page, upright, scale, m, canvas, &w, &h, &stride);
+            if (backwards)
+                glyphs_snap_to_ink(rp->page.glyphs, canvas->pixels, w, h, stride, scale, 0, 0);
             g_array_free(rp->page.rulings, TRUE);
             rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, scale,
                                                   rp->page.glyphs, 0, 0);
@@ -302,6 +305,7 @@ typedef struct {
     int block;               /* consecutive pages a reader takes at a time */
     int fd[MAX_READERS];
     pid_t pid[MAX_READERS];
+    bool over_memory[MAX_READERS]; /* killed for holding too much memory */
     gint64 deadline;         /* monotonic µs; 0: none */
 } page_reader;
 
@@ -318,32 +322,42 @@ static void reader_read_here(page_reader *r, int i)
     read_one(r->doc, i, &r->page, &r->canvas);
 }
 
+/* Built with AddressSanitizer: its shadow memory would count against a
+ * data limit, and its reports must reach stderr. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KP_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KP_SANITIZED 1
+#endif
+#endif
+
+/* The backstop to the watch on readers' memory (see KP_MAX_READER_BYTES);
+ * and a reader's stderr goes nowhere: what it says to kpipe comes down its
+ * pipe, and what poppler, cairo or the C++ runtime might print there
+ * (warnings, "terminate called…") would stand beside kpipe's one line. */
+static void reader_quiet_and_capped(void)
+{
+#ifndef KP_SANITIZED
+    struct rlimit cap = {KP_MAX_READER_BYTES, KP_MAX_READER_BYTES};
+    (void)setrlimit(RLIMIT_DATA, &cap);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
+#endif
+}
+
 /* Reader K: its pages down FD; the exit status for _exit. It returns
  * rather than exits (and is kept from being found noreturn), so that the
  * registers holding the parent's pointers are saved on the stack as in any
  * call: valgrind's leak check in the reader then finds what it inherited. */
-/* A page (an image or font bomb, Type 3 glyphs of 10^5 strokes) may make
- * poppler and cairo take gigabytes: a reader may take KP_MAX_READER_BYTES,
- * then its allocations fail and it ends, which is reported on its page.
- * (Not under AddressSanitizer, whose shadow memory the cap would count.) */
-static void reader_memory_cap(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-    return;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return;
-#endif
-#endif
-    struct rlimit cap = {KP_MAX_READER_BYTES, KP_MAX_READER_BYTES};
-    (void)setrlimit(RLIMIT_DATA, &cap);
-}
-
 static int __attribute__((noinline)) reader_child(page_reader *r, int k, int pages, int fd,
                                                   pid_t parent)
 {
     signal(SIGPIPE, SIG_IGN); /* the parent gone: write fails, the reader stops */
-    reader_memory_cap();
+    reader_quiet_and_capped();
     /* nor may a reader stuck in poppler outlive a parent killed outright */
     if (!child_ends_with_parent(parent, SIGKILL))
         return 1;
@@ -453,28 +467,61 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
     }
 }
 
-/* Reads LEN bytes from FD by the deadline: 1 done, 0 the pipe ended early,
- * -1 time ran out, -2 a read error. */
-static int read_by(int fd, void *buf, size_t len, gint64 deadline)
+/* The resident size of process PID in bytes; 0 when it cannot be read. */
+static long resident_bytes(pid_t pid)
+{
+    char path[64], buf[128];
+    snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    long size = 0, resident = 0;
+    if (sscanf(buf, "%ld %ld", &size, &resident) != 2)
+        return 0;
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* Kills each reader holding more than KP_MAX_READER_RSS; its pipe then
+ * ends, and its page is reported as needing too much memory. */
+static void reader_watch_memory(page_reader *r)
+{
+    for (int k = 0; k < r->readers; k++)
+        if (r->pid[k] > 0 && !r->over_memory[k] && resident_bytes(r->pid[k]) > KP_MAX_READER_RSS) {
+            r->over_memory[k] = true;
+            kill(r->pid[k], SIGKILL);
+        }
+}
+
+/* Reads LEN bytes from reader K by the deadline, watching every reader's
+ * memory meanwhile: 1 done, 0 the pipe ended early, -1 time ran out, -2 a
+ * read error. */
+static int read_by(page_reader *r, int k, void *buf, size_t len)
 {
     char *p = buf;
     while (len > 0) {
-        int timeout = -1;
-        if (deadline) {
-            gint64 left = deadline - g_get_monotonic_time();
+        int timeout = KP_READER_WATCH_MS;
+        if (r->deadline) {
+            gint64 left = r->deadline - g_get_monotonic_time();
             if (left <= 0)
                 return -1;
-            timeout = (int)MIN(left / 1000 + 1, G_MAXINT);
+            timeout = (int)MIN(left / 1000 + 1, KP_READER_WATCH_MS);
         }
-        struct pollfd pfd = {fd, POLLIN, 0};
+        struct pollfd pfd = {r->fd[k], POLLIN, 0};
         int ready = poll(&pfd, 1, timeout);
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready < 0)
             return -2;
-        if (ready == 0)
-            return -1;
-        ssize_t n = read(fd, p, len);
+        if (ready == 0) {
+            reader_watch_memory(r);
+            continue;
+        }
+        ssize_t n = read(r->fd[k], p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -494,7 +541,11 @@ static void reader_failed(page_reader *r, int k, int page, const char *file, kp_
     pid_t got;
     while ((got = waitpid(r->pid[k], &status, 0)) < 0 && errno == EINTR)
         ;
-    if (got == r->pid[k] && WIFSIGNALED(status))
+    if (r->over_memory[k])
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
+                     "the page could not be read: drawing it took more than %ld MiB of memory",
+                     KP_MAX_READER_RSS >> 20);
+    else if (got == r->pid[k] && WIFSIGNALED(status))
         kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
                      "the page could not be read: its reader process ended on signal %d (%s)",
                      WTERMSIG(status), g_strsignal(WTERMSIG(status)));
@@ -519,7 +570,7 @@ static read_page *reader_take(page_reader *r, int i, const char *file, double ti
     read_page_clear(&r->page);
     int k = reader_of(r, i);
     page_record rec;
-    int got = read_by(r->fd[k], &rec, sizeof rec, r->deadline);
+    int got = read_by(r, k, &rec, sizeof rec);
     /* a reader sends whole pages in order; anything else is a failed reader */
     if (got == 1 && (rec.number != i + 1 || rec.glyphs > (1u << 24) || rec.rulings > (1u << 24)))
         got = 0;
@@ -533,11 +584,9 @@ static read_page *reader_take(page_reader *r, int i, const char *file, double ti
         r->page.page.rulings =
             g_array_sized_new(FALSE, FALSE, sizeof(kp_ruling), (guint)rec.rulings);
         g_array_set_size(r->page.page.rulings, (guint)rec.rulings);
-        got = read_by(r->fd[k], r->page.page.glyphs->data, rec.glyphs * sizeof(kp_glyph),
-                      r->deadline);
+        got = read_by(r, k, r->page.page.glyphs->data, rec.glyphs * sizeof(kp_glyph));
         if (got == 1)
-            got = read_by(r->fd[k], r->page.page.rulings->data,
-                          rec.rulings * sizeof(kp_ruling), r->deadline);
+            got = read_by(r, k, r->page.page.rulings->data, rec.rulings * sizeof(kp_ruling));
     }
     if (got == 1)
         return &r->page;
@@ -590,6 +639,15 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         read_page *rp = reader_take(&reader, i, file, options->time_limit, err);
         if (!rp) {
             reader_stop(&reader, false);
+            grid_free(layout_finish(layout));
+            goto out;
+        }
+        if (page_cut_at_edge(&rp->page)) {
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
+                         "its table runs off the page (the page box, %g × %g pt, is smaller than "
+                         "the drawing): only part of it could be read",
+                         round(rp->page.width), round(rp->page.height));
+            reader_stop(&reader, false); /* (the page is the reader's) */
             grid_free(layout_finish(layout));
             goto out;
         }

@@ -26,10 +26,23 @@
  * poppler 22.12 overruns its stack on longer ones. */
 #define KP_MAX_PASSWORD_BYTES 127
 
-/* A process reading PDF pages may take this much memory (a page bomb ends
- * its reader, reported on its page, not the machine): far above the 30 MB a
- * real plan needs, below what a CI machine can spare. */
-#define KP_MAX_READER_BYTES (1024L * 1024 * 1024)
+/* A process reading PDF pages may hold this much memory (resident): far
+ * above the 30 MB a real plan needs, below what a CI machine can spare. A
+ * page bomb (an image or font that inflates to gigabytes, Type 3 glyphs of
+ * 10^5 strokes) ends its reader, reported on its page, not the machine.
+ * kpipe watches its readers' resident size, so the cap holds under the
+ * sanitizers too, and the message is the same whatever ran out. */
+#define KP_MAX_READER_RSS (768L * 1024 * 1024)
+
+/* How often (ms) kpipe looks at its readers' resident size: memory touched
+ * at a few GB/s grows by at most a few tens of MB between two looks. */
+#define KP_READER_WATCH_MS 5
+
+/* Memory a reader may ask for at all (RLIMIT_DATA; not under the
+ * sanitizers, whose shadow memory it would count): a backstop for memory
+ * asked for faster than it is touched, above the resident cap so that the
+ * watch, not a failed allocation, ends a reader in the usual case. */
+#define KP_MAX_READER_BYTES (2048L * 1024 * 1024)
 
 /* Goal, measure and row numbers: a plan has a handful of goals and some
  * dozens of rows; a number beyond this is a misread, never a row. */
