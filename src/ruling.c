@@ -339,3 +339,141 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
     }
     return out;
 }
+
+/* ---- glyph boxes put back on their ink -------------------------------------
+ * Where poppler gave a turned page's text backwards (see glyphs_backwards),
+ * it also hung each glyph's box on the wrong side of the baseline: once the
+ * page is upright, a line's boxes sit below its ink by the font's ascent less
+ * its descent (0 to a box's height). Each line's boxes are moved onto the ink
+ * the upright image shows there. */
+
+/* Ink rows this far apart (in box heights) are one band (a kanji's strokes
+ * leave gaps); a row dark across this share of a line is a ruling, not ink. */
+#define INK_GAP_HEIGHTS 0.15
+/* Text is set dark: green below this is a glyph's ink, not a shaded cell's
+ * grey (which DARK_LEVEL counts as dark, to find borders in it). */
+#define TEXT_INK_LEVEL 128
+#define RULING_SHARE 0.9
+/* With no ink to go by, a line moves up by this share of its box height
+ * (the ascent of a CJK font is about three quarters of its box). */
+#define DEFAULT_LIFT 0.5
+
+/* How far (pt, negative: up) the line of boxes X0..X1 × Y0..Y1 must move to
+ * sit on its ink in the image. */
+static double line_lift(const unsigned char *data, int width, int height, int stride,
+                        double scale, double ox, double oy, double x0, double x1, double y0,
+                        double y1)
+{
+    double box = y1 - y0, centre = (y0 + y1) / 2;
+    int px0 = CLAMP((int)ceil((x0 - ox) * scale), 0, width);
+    int px1 = CLAMP((int)floor((x1 - ox) * scale), 0, width);
+    int top = CLAMP((int)floor((y0 - box - oy) * scale), 0, height);
+    int bottom = CLAMP((int)ceil((y1 - oy) * scale), 0, height);
+    int gap = MAX(1, (int)(INK_GAP_HEIGHTS * box * scale));
+    double want = centre - DEFAULT_LIFT * box, best = want, best_distance = G_MAXDOUBLE;
+    int band_top = -1, band_bottom = -1;
+    for (int y = top; y <= bottom && px1 > px0; y++) {
+        int dark = 0;
+        for (int x = px0; y < bottom && x < px1; x++)
+            dark += green_at(data, width, height, stride, x, y) < TEXT_INK_LEVEL;
+        bool ink = dark > 0 && dark < RULING_SHARE * (px1 - px0);
+        if (ink && band_top >= 0 && y - band_bottom <= gap) {
+            band_bottom = y;
+            continue;
+        }
+        if (band_top >= 0) { /* a band ends: is it the line's? */
+            double c = ((band_top + band_bottom + 1) / 2.0) / scale + oy;
+            if (fabs(c - want) < best_distance) {
+                best_distance = fabs(c - want);
+                best = c;
+            }
+            band_top = -1;
+        }
+        if (ink)
+            band_top = band_bottom = y;
+    }
+    return best - centre;
+}
+
+typedef struct {
+    guint start, end; /* glyphs [start, end) */
+    double box;       /* their box height */
+    double lift;      /* measured on the ink; NAN where too short to say */
+} ink_line;
+
+static gint by_double(gconstpointer a, gconstpointer b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Lines shorter than this (glyphs) are not measured: a line of two glyphs
+ * ("No") is too little ink to tell its own from its neighbour's. */
+#define MIN_MEASURED_GLYPHS 3
+
+/* The lift of lines of box height BOX: the median lift a box height of the
+ * measured lines of that height (one font and size: one ascent and
+ * descent), else of all measured lines, else DEFAULT_LIFT. */
+static double lift_for(const GArray *lines, double box)
+{
+    GArray *same = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(double));
+    for (guint i = 0; i < lines->len; i++) {
+        const ink_line *l = &g_array_index(lines, ink_line, i);
+        if (isnan(l->lift))
+            continue;
+        double share = l->lift / l->box;
+        g_array_append_val(all, share);
+        if (fabs(l->box - box) < 0.05 * box)
+            g_array_append_val(same, share);
+    }
+    GArray *use = same->len ? same : all;
+    double share = -DEFAULT_LIFT;
+    if (use->len) {
+        g_array_sort(use, by_double);
+        share = g_array_index(use, double, use->len / 2);
+    }
+    g_array_free(same, TRUE);
+    g_array_free(all, TRUE);
+    return share * box;
+}
+
+void glyphs_snap_to_ink(GArray *glyphs, const unsigned char *data, int width, int height,
+                        int stride, double scale, double ox, double oy)
+{
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(ink_line));
+    guint start = 0;
+    for (guint i = 1; i <= glyphs->len; i++) {
+        const kp_glyph *a = &g_array_index(glyphs, kp_glyph, i - 1);
+        if (i < glyphs->len) {
+            const kp_glyph *b = &g_array_index(glyphs, kp_glyph, i);
+            double box = a->y1 - a->y0;
+            if (b->hung_below == a->hung_below && fabs(b->y0 - a->y0) < 0.05 * box &&
+                fabs(b->y1 - a->y1) < 0.05 * box && b->x0 >= a->x0 && b->x0 - a->x1 < box)
+                continue; /* the same line */
+        }
+        const kp_glyph *first = &g_array_index(glyphs, kp_glyph, start);
+        if (!first->hung_below) { /* a line poppler read the right way */
+            start = i;
+            continue;
+        }
+        ink_line l = {start, i, first->y1 - first->y0, NAN};
+        if (i - start >= MIN_MEASURED_GLYPHS && l.box > 0)
+            l.lift = line_lift(data, width, height, stride, scale, ox, oy, first->x0, a->x1,
+                               first->y0, first->y1);
+        g_array_append_val(lines, l);
+        start = i;
+    }
+    /* each line moves by its font's lift, measured over the page: one
+     * line's ink may mislead (a neighbour's, a heading's shading) */
+    for (guint i = 0; i < lines->len; i++) {
+        const ink_line *l = &g_array_index(lines, ink_line, i);
+        double lift = lift_for(lines, l->box);
+        for (guint j = l->start; j < l->end; j++) {
+            kp_glyph *g = &g_array_index(glyphs, kp_glyph, j);
+            g->y0 += lift;
+            g->y1 += lift;
+        }
+    }
+    g_array_free(lines, TRUE);
+}

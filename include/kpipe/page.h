@@ -7,9 +7,12 @@
 #define KPIPE_PAGE_H
 
 #include <glib.h>
+#include <stdbool.h>
 
 typedef struct kp_glyph {
     gunichar c;
+    bool hung_below;         /* its box hangs below the baseline, not above
+                              * (see glyphs_put_forward) */
     double x0, y0, x1, y1;   /* poppler's box: line-height tall */
 } kp_glyph;
 
@@ -34,11 +37,21 @@ double glyphs_em(const GArray *glyphs);
  * consecutive glyphs, its text runs right (0), down (1), left (2) or up (3)
  * (a page with /Rotate, or drawn sideways). */
 int page_text_turns(const GArray *glyphs);
+/* Puts lines poppler gave last glyph first (a turned page set in Type 3
+ * fonts) in reading order, judged by what they say, and marks their glyphs
+ * hung_below. Returns the lines turned round. */
+guint glyphs_put_forward(GArray *glyphs);
 /* The affine map (cairo's order: xx yx xy yy x0 y0) that turns a page of
  * W × H points TURNS quarter turns upright. */
 void page_turn_matrix(int turns, double w, double h, double m[6]);
 /* Turns glyph boxes of a page of W × H points upright. */
 void glyphs_turn(GArray *glyphs, double w, double h, int turns);
+
+/* Does a table run off the page's edge? A ruling that meets one side of the
+ * page and not the other is a table the page box (a MediaBox or CropBox
+ * smaller than the drawing) has cut: printers keep a margin, and a band
+ * across the whole page meets both sides. */
+bool page_cut_at_edge(const kp_page *page);
 
 /* Finds ruling lines in a page rendered at SCALE pixels a point, the
  * image's top-left corner at page point (OX, OY): long thin runs of dark
@@ -46,5 +59,11 @@ void glyphs_turn(GArray *glyphs, double w, double h, int turns);
  * strokes are no borders). Returns kp_ruling in page points. */
 GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
                            const GArray *glyphs, double ox, double oy);
+/* Moves each line of glyph boxes hung below their baseline (glyphs of one
+ * box height side by side)
+ * up onto the ink that the same image shows for it: for text poppler gave
+ * backwards, whose boxes hang below the baseline (see glyphs_backwards). */
+void glyphs_snap_to_ink(GArray *glyphs, const unsigned char *data, int width, int height,
+                        int stride, double scale, double ox, double oy);
 
 #endif

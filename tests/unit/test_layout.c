@@ -54,7 +54,7 @@ static void test_rulings_from_pixels(void **state)
 
     /* a glyph's middle is masked: a stroke inside it is not a border */
     GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(kp_glyph));
-    kp_glyph g = {0x5927, 40, 20, 60, 40}; /* 大, 20 pt wide */
+    kp_glyph g = {.c = 0x5927, .x0 = 40, .y0 = 20, .x1 = 60, .y1 = 40}; /* 大, 20 pt wide */
     g_array_append_val(glyphs, g);
     for (int i = 0; i < W * H; i++)
         img[i] = 0xFFFFFF;
@@ -76,7 +76,7 @@ static void add_ruling(kp_page *p, double x0, double y0, double x1, double y1)
 static void add_text(kp_page *p, double x, double y, const char *text)
 {
     for (const char *s = text; *s; s = g_utf8_next_char(s)) {
-        kp_glyph g = {g_utf8_get_char(s), x, y, x + 10, y + 14};
+        kp_glyph g = {.c = g_utf8_get_char(s), .x0 = x, .y0 = y, .x1 = x + 10, .y1 = y + 14};
         g_array_append_val(p->glyphs, g);
         x += 10;
     }
