@@ -144,7 +144,7 @@ if [ $rc -eq 1 ]; then echo "ok $n - check exits 1 on it"; else bad=$((bad + 1))
 sed 's/^startxref$/startxref/; /^startxref$/{n;s/^[0-9]*$/12345/}' fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/broken-xref.pdf"
 "$kpipe" extract "$tmp/broken-xref.pdf" -o "$tmp/xref.json" 2>"$tmp/stderr"
 rc=$?
-"$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf -o "$tmp/intact.json"
+"$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf -o "$tmp/intact.json" 2>/dev/null
 n=$((n + 1))
 strip() { sed -e 's/"source":{[^}]*}//g' "$1"; }
 if [ $rc -eq 0 ] && ! cmp -s "$tmp/broken-xref.pdf" fixtures/ebetsu-kpi-r4.calc.pdf &&
@@ -277,31 +277,88 @@ entry "kpi-json with a goal number given as a string" 2 \
     "$kpipe" diff "$tmp/types.json" "$tmp/good.json" -o "$tmp/out.json"
 
 # Pages turned by /Rotate (qpdf --rotate) read as the upright document: the
-# text says which way the page runs, and the page is rendered upright. (Not
-# yet Chromium's Type 3 pages: poppler gives their text in reverse order once
-# turned, so the turn is misjudged and kpipe says it found no KPI table.)
-for producer in calc; do
-    "$kpipe" extract fixtures/hokushin-kpi-h30.$producer.pdf -o "$tmp/upright.json" 2>/dev/null
+# text says which way the page runs, and the page is rendered upright. Each
+# producer's fonts: Calc's and Writer's TrueType, Chromium's Type 3 (which
+# poppler gives backwards once turned, boxes below the baseline), and a page
+# that mixes both (Type 3 headings over TrueType cells).
+nobox() { sed -e 's/"source":{[^}]*}//g; s/"bbox":\[[^]]*\]//g' "$1"; }
+for pdf in fixtures/hokushin-kpi-h30.calc.pdf fixtures/hokushin-kpi-h30.chromium.pdf \
+    fixtures/families/higashiyama-f.writer.pdf fixtures/families/kaede-snapshot.chromium.pdf \
+    fixtures/families/aoba-overflow.chromium.pdf; do
+    "$kpipe" extract "$pdf" -o "$tmp/upright.json" 2>/dev/null
     for turn in 90 180 270; do
-        qpdf --rotate=+$turn fixtures/hokushin-kpi-h30.$producer.pdf "$tmp/rot.pdf"
+        qpdf --rotate=+$turn "$pdf" "$tmp/rot.pdf"
         "$kpipe" extract "$tmp/rot.pdf" -o "$tmp/rot.json" 2>/dev/null
         rc=$?
         n=$((n + 1))
-        nobox() { sed -e 's/"source":{[^}]*}//g; s/"bbox":\[[^]]*\]//g' "$1"; }
         if [ $rc -eq 0 ] && [ "$(nobox "$tmp/rot.json")" = "$(nobox "$tmp/upright.json")" ]; then
-            echo "ok $n - hokushin ($producer) with /Rotate $turn reads as the upright pages"
+            echo "ok $n - $(basename "$pdf") with /Rotate $turn reads as the upright pages"
         else
             bad=$((bad + 1))
-            echo "not ok $n - hokushin ($producer) with /Rotate $turn reads as the upright pages (exit $rc)"
+            echo "not ok $n - $(basename "$pdf") with /Rotate $turn reads as the upright pages (exit $rc)"
         fi
     done
 done
+
+# Page boxes as viewers use them (the seed's Calc PDF, boxes rewritten with
+# qpdf's QDF form): a CropBox inside the margins, or a MediaBox whose origin
+# is not 0 0, read as the seed; a MediaBox of [0 0 0 0] (poppler makes it a
+# Letter page) or a CropBox that cuts the table is said, not read in part.
+if command -v perl >/dev/null 2>&1 && command -v fix-qdf >/dev/null 2>&1; then
+    qpdf --qdf --object-streams=disable fixtures/ebetsu-kpi-r4.calc.pdf "$tmp/qdf.pdf"
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf -o "$tmp/seed.json" 2>/dev/null
+    boxed() { perl -0pe "$1" "$tmp/qdf.pdf" | fix-qdf >"$tmp/$2.pdf"; }
+    boxed 's|(/MediaBox \[[^\]]*\])|$1 /CropBox [ 40 30 800 570 ]|g' crop-inside
+    boxed 's|/MediaBox \[[^\]]*\]|/MediaBox [ -200 -100 841.89 595.3 ]|g' shifted-origin
+    for name in crop-inside shifted-origin; do
+        "$kpipe" extract "$tmp/$name.pdf" -o "$tmp/$name.json" 2>/dev/null
+        rc=$?
+        n=$((n + 1))
+        if [ $rc -eq 0 ] && [ "$(nobox "$tmp/$name.json")" = "$(nobox "$tmp/seed.json")" ]; then
+            echo "ok $n - the seed with a $name page box reads as the seed"
+        else
+            bad=$((bad + 1))
+            echo "not ok $n - the seed with a $name page box reads as the seed (exit $rc)"
+        fi
+    done
+    boxed 's|/MediaBox \[[^\]]*\]|/MediaBox [ 0 0 0 0 ]|g' empty-mediabox
+    entry "a MediaBox of [0 0 0 0] (poppler makes it Letter: half the table was lost)" 2 \
+        "$tmp/empty-mediabox.pdf:page 1: error: its table runs off the page (the page box, 612 × 792 pt, is smaller than the drawing): only part of it could be read" \
+        "$kpipe" extract "$tmp/empty-mediabox.pdf" -o "$tmp/out.json"
+    boxed 's|(/MediaBox \[[^\]]*\])|$1 /CropBox [ 0 0 500 595 ]|g' crop-cut
+    entry "a CropBox that cuts the table" 2 \
+        "$tmp/crop-cut.pdf:page 1: error: its table runs off the page (the page box, 500 × 595 pt, is smaller than the drawing): only part of it could be read" \
+        "$kpipe" extract "$tmp/crop-cut.pdf" -o "$tmp/out.json"
+fi
+
+# Pages made to hurt (tests/hostile.py writes them; qpdf lays each over the
+# seed's first page): memory and time bounded, the page named.
+if python3 tests/hostile.py "$tmp" 2>/dev/null; then
+    for bomb in image-bomb font-bomb type3-strokes nested-forms; do
+        qpdf fixtures/ebetsu-kpi-r4.calc.pdf --overlay "$tmp/$bomb.pdf" --to=1 -- "$tmp/on-$bomb.pdf"
+    done
+    entry "an image of 20,000 × 20,000 pixels in 1 MB (1.2 GB drawn)" 2 \
+        "$tmp/on-image-bomb.pdf:page 1: error: the page could not be read: drawing it took more than 768 MiB of memory" \
+        "$kpipe" extract "$tmp/on-image-bomb.pdf" -o "$tmp/out.json"
+    entry "a font program of 1 GB in 1 MB" 2 \
+        "$tmp/on-font-bomb.pdf:page 1: error: the page could not be read: drawing it took more than 768 MiB of memory" \
+        "$kpipe" extract "$tmp/on-font-bomb.pdf" -o "$tmp/out.json"
+    entry "Type 3 glyphs of 100,000 strokes each, at 20 sizes" 2 \
+        "$tmp/on-type3-strokes.pdf:page 1: error: still unread after the time limit of 10 s (--time-limit)" \
+        "$kpipe" extract "$tmp/on-type3-strokes.pdf" --time-limit 10 -o "$tmp/out.json"
+    entry "forms nested 40 deep, each drawing the one below twice" 2 \
+        "$tmp/on-nested-forms.pdf:page 1: error: still unread after the time limit of 5 s (--time-limit)" \
+        "$kpipe" extract "$tmp/on-nested-forms.pdf" --time-limit 5 -j 1 -o "$tmp/out.json"
+else
+    n=$((n + 1))
+    bad=$((bad + 1))
+    echo "not ok $n - tests/hostile.py could not write the hostile PDFs"
+fi
 
 # A page of 100,000 × 100,000 pt (the seed with its MediaBox enlarged by qpdf):
 # the page image would take 40 GB; the region around its text is rendered
 # instead. No crash, memory bounded, the rows' figures as on the seed.
 if command -v perl >/dev/null 2>&1 && command -v fix-qdf >/dev/null 2>&1 && [ -x /usr/bin/time ]; then
-    qpdf --qdf --object-streams=disable fixtures/ebetsu-kpi-r4.calc.pdf "$tmp/qdf.pdf"
     perl -0pe 's|/MediaBox \[[^\]]*\]|/MediaBox [ 0 0 100000 100000 ]|g' "$tmp/qdf.pdf" | fix-qdf >"$tmp/huge-page.pdf"
     /usr/bin/time -f %M -o "$tmp/rss" "$kpipe" extract "$tmp/huge-page.pdf" -o "$tmp/huge-page.json" 2>/dev/null
     rc=$?
