@@ -52,6 +52,40 @@ bool decimal_add(kp_decimal *acc, kp_decimal term)
     return true;
 }
 
+/* V × 10^BY in 128 bits; false past what a ratio of figures needs. */
+static bool scale128(__int128 *v, int32_t by)
+{
+    if (by > 36)
+        return false;
+    while (by-- > 0)
+        *v *= 10;
+    return true;
+}
+
+bool decimal_ratio(kp_decimal num, kp_decimal den, int places, kp_decimal *out)
+{
+    if (den.coef == 0)
+        return false;
+    /* num/den = (n × 10^ne) / (d × 10^de); bring both to one exponent, then
+     * n × 10^places / d in whole numbers */
+    __int128 n = num.coef, d = den.coef;
+    int32_t shift = num.exp - den.exp;
+    if (!(shift >= 0 ? scale128(&n, shift) : scale128(&d, -shift)) || !scale128(&n, places))
+        return false;
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    __int128 q = n / d, r = n % d;
+    if (2 * (r < 0 ? -r : r) >= d) /* half away from zero */
+        q += n < 0 ? -1 : 1;
+    if (q > INT64_MAX || q < INT64_MIN)
+        return false;
+    *out = (kp_decimal){(int64_t)q, -places};
+    decimal_normalize(out);
+    return true;
+}
+
 void decimal_normalize(kp_decimal *d)
 {
     if (d->coef == 0) {

@@ -488,6 +488,9 @@ static void check_relisted(kp_document *doc)
 
 /* ---- assessment ----------------------------------------------------------- */
 
+/* Decimal places of an assessment's progress (0.875, 0.3333). */
+#define PROGRESS_PLACES 4
+
 void assess_row(const kp_document *doc, kp_row *row)
 {
     g_free(row->assessment);
@@ -531,16 +534,17 @@ void assess_row(const kp_document *doc, kp_row *row)
         a->status = KP_ST_NO_DATA;
         return;
     }
-    double latest = decimal_to_double(a->latest), target = value_of(t);
+    /* progress in decimal, to PROGRESS_PLACES: a share is read by people
+     * and compared by programs, and binary noise helps neither */
+    kp_decimal num = a->latest, den = t->value, share;
     if (b) {
-        double base = value_of(b);
-        if (target != base) {
-            a->has_progress = true;
-            a->progress = (latest - base) / (target - base);
-        }
-    } else if (target != 0) {
+        kp_decimal minus_base = {-b->value.coef, b->value.exp};
+        if (!decimal_add(&num, minus_base) || !decimal_add(&den, minus_base))
+            den.coef = 0;
+    }
+    if (decimal_ratio(num, den, PROGRESS_PLACES, &share)) {
         a->has_progress = true;
-        a->progress = latest / target;
+        a->progress = decimal_to_double(share);
     }
     int cmp = decimal_compare(a->latest, t->value);
     bool achieved = a->direction == KP_DIR_DECREASE ? cmp <= 0 : cmp >= 0;

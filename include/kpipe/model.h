@@ -27,6 +27,10 @@ void decimal_normalize(kp_decimal *d);                 /* strips trailing zeros 
 bool decimal_in_range(kp_decimal d);                   /* |d| <= 2^53 */
 double decimal_to_double(kp_decimal d);                /* correctly rounded */
 int decimal_compare(kp_decimal a, kp_decimal b);       /* -1, 0, 1 */
+/* NUM / DEN rounded half away from zero to PLACES decimals, computed in
+ * decimal (0.33333333333333726 never arises); false when DEN is 0 or the
+ * quotient is out of range. */
+bool decimal_ratio(kp_decimal num, kp_decimal den, int places, kp_decimal *out);
 /* "55.9", "220000000", "-0.5": newly allocated. */
 char *decimal_to_string(kp_decimal d);
 
@@ -142,6 +146,7 @@ typedef struct kp_diagnostic {
     int goal, row;          /* 0: does not apply */
     char *field;            /* "actuals.2021", or NULL */
     int page, line;         /* 0: not known */
+    bool accepted;          /* in a baseline of accepted findings (check --baseline) */
 } kp_diagnostic;
 
 typedef struct kp_source {

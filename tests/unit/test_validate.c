@@ -204,23 +204,24 @@ static void test_seed_assessment(void **state)
     grid_free(grid);
     g_free(path);
     validate_document(doc);
-    /* elapsed share at FY2022 of the FY2020–2024 plan: 3/5 = 0.6 */
+    /* elapsed share at FY2022 of the FY2020–2024 plan: 3/5 = 0.6; progress
+     * is computed in decimal and rounded to 4 places, half away from zero */
     const expected_assessment cases[] = {
         {1, 1, "increase", 2022, 0, 0.0, "behind"},            /* 0 / 20, no baseline */
         {1, 3, "increase", 2022, 1580000, 2.875, "achieved"},  /* (158-135)/(143-135) 万人 */
-        {1, 4, "increase", 2022, 28, -7.0 / 15, "behind"},     /* (28-35)/(50-35) */
+        {1, 4, "increase", 2022, 28, -0.4667, "behind"},      /* (28-35)/(50-35), to 4 places */
         {1, 5, "increase", 2022, 0, 0.0, "behind"},            /* 累計: 0+0+0 of 5 */
         {1, 6, "increase", 0, 0, NAN, "no-data"},              /* no actuals */
-        {1, 7, "increase", 2022, 240000000, -1.0 / 6, "behind"}, /* (2.4-2.5)/(3.1-2.5) 億円 */
+        {1, 7, "increase", 2022, 240000000, -0.1667, "behind"}, /* (2.4-2.5)/(3.1-2.5) 億円 */
         {2, 1, "increase", 2022, 13, 2.6, "achieved"},         /* 累計: 2+2+9 = 13 of 5 */
-        {2, 2, "increase", 2022, 387, -58.0 / 55, "behind"},
-        {2, 3, "increase", 2022, 43595, 33137.0 / 2542, "achieved"},
+        {2, 2, "increase", 2022, 387, -1.0545, "behind"},       /* -58/55 */
+        {2, 3, "increase", 2022, 43595, 13.0358, "achieved"},  /* 33137/2542 */
         {2, 4, "maintain", 2022, 479, NAN, "behind"},          /* target = baseline: no share */
-        {3, 1, "decrease", 2022, 61, 35.0 / 96, "behind"},     /* (61-96)/(0-96) < 0.6 */
-        {3, 2, "increase", 2022, 979, 206.0 / 497, "behind"},
+        {3, 1, "decrease", 2022, 61, 0.3646, "behind"},       /* (61-96)/(0-96) < 0.6 */
+        {3, 2, "increase", 2022, 979, 0.4145, "behind"},      /* 206/497 */
         {3, 5, "increase", 2022, 135, 1.35, "achieved"},       /* no baseline: 135 / 100 */
         {4, 1, "increase", 2022, 66.2, 0.662, "on-track"},     /* 66.2/100 >= 0.6 */
-        {4, 2, "increase", 2022, 89.2, 0.4 / 1.2, "behind"},
+        {4, 2, "increase", 2022, 89.2, 0.3333, "behind"},     /* 0.4/1.2 */
         {4, 3, "maintain", 2022, 251, NAN, "behind"},          /* below the kept level */
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -247,7 +248,7 @@ static void test_seed_assessment(void **state)
             assert_false(a->has_progress);
         else {
             assert_true(a->has_progress);
-            assert_float_equal(a->progress, c->progress, 1e-12);
+            assert_true(a->progress == c->progress); /* exactly: no binary noise */
         }
     }
     /* rows under a merged KPI with no target of their own: no assessment */
@@ -269,6 +270,38 @@ static void test_check_table(void **state)
     }
 }
 
+/* Shares in decimal, rounded half away from zero: the values a clerk would
+ * write, whatever the scale of the figures. */
+static void test_decimal_ratio(void **state)
+{
+    (void)state;
+    static const struct {
+        kp_decimal num, den;
+        const char *want; /* NULL: no ratio */
+    } cases[] = {
+        {{1, 0}, {3, 0}, "0.3333"},
+        {{2, 0}, {3, 0}, "0.6667"},
+        {{-1, 0}, {6, 0}, "-0.1667"},
+        {{4, -1}, {12, -1}, "0.3333"},       /* 0.4 / 1.2 */
+        {{1, 0}, {-8, 0}, "-0.125"},
+        {{23, 4}, {8, 4}, "2.875"},          /* 230000 / 80000 */
+        {{5, -5}, {1, 0}, "0.0001"},         /* 0.00005: half rounds away */
+        {{1, 0}, {0, 0}, NULL},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        kp_decimal out;
+        bool ok = decimal_ratio(cases[i].num, cases[i].den, 4, &out);
+        if (!cases[i].want) {
+            assert_false(ok);
+            continue;
+        }
+        assert_true(ok);
+        char *text = decimal_to_string(out);
+        assert_string_equal(text, cases[i].want);
+        g_free(text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_relisted_unknown),
         cmocka_unit_test(test_missing_target_and_baseline),
         cmocka_unit_test(test_seed_assessment),
+        cmocka_unit_test(test_decimal_ratio),
         cmocka_unit_test(test_check_table),
     };
     return cmocka_run_group_tests_name("validate", tests, rules_setup, rules_teardown);
