@@ -31,6 +31,7 @@ void diff_free(kp_diff *diff)
     if (!diff)
         return;
     g_ptr_array_free(diff->changes, TRUE);
+    g_ptr_array_free(diff->warnings, TRUE);
     g_free(diff);
 }
 
@@ -98,11 +99,22 @@ static void append_new_int(GArray *ints, int v)
     g_array_append_val(ints, v);
 }
 
+/* Names that differ only in width (（ and (, ｋｍ and km) or in where a cell
+ * wrapped them are one name: NFKC, whitespace removed. */
+static bool same_name(const char *a, const char *b)
+{
+    char *ka = cell_key(a), *kb = cell_key(b);
+    bool same = strcmp(ka, kb) == 0;
+    g_free(ka);
+    g_free(kb);
+    return same;
+}
+
 static void compare_rows(kp_diff *d, int goal, const kp_row *o, const kp_row *n)
 {
     if (o->number != n->number)
         add_change(d, KP_CHANGE_MOVED, goal, n, NULL, 0)->old_row = o->number;
-    if (o->kpi_name && n->kpi_name && strcmp(o->kpi_name, n->kpi_name) != 0)
+    if (o->kpi_name && n->kpi_name && !same_name(o->kpi_name, n->kpi_name))
         add_change(d, KP_CHANGE_RENAMED, goal, n, NULL, 1)->old_kpi = g_strdup(o->kpi_name);
     if (figures_differ(o->baseline, n->baseline)) {
         kp_change *c = add_change(d, KP_CHANGE_BASELINE, goal, n, "baseline", 2);
@@ -248,6 +260,24 @@ static gint change_order(gconstpointer a, gconstpointer b)
     return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
+/* Two editions of one plan name one municipality and one plan period;
+ * where both name theirs and they differ, the diff says so. */
+static GPtrArray *edition_warnings(const kp_document *old, const kp_document *new_)
+{
+    GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
+    if (old->municipality && new_->municipality && !same_name(old->municipality, new_->municipality))
+        g_ptr_array_add(w, g_strdup_printf("the editions name different municipalities "
+                                           "(%s, %s): are they one plan?",
+                                           old->municipality, new_->municipality));
+    if (old->has_period && new_->has_period &&
+        (old->first_fy != new_->first_fy || old->last_fy != new_->last_fy))
+        g_ptr_array_add(w, g_strdup_printf("the editions have different plan periods "
+                                           "(FY%d–%d, FY%d–%d): are they one plan?",
+                                           old->first_fy, old->last_fy, new_->first_fy,
+                                           new_->last_fy));
+    return w;
+}
+
 kp_diff *diff_documents(const kp_document *old, const kp_document *new_)
 {
     kp_diff *d = g_new0(kp_diff, 1);
@@ -267,6 +297,7 @@ kp_diff *diff_documents(const kp_document *old, const kp_document *new_)
     }
     g_array_free(numbers, TRUE);
     g_ptr_array_sort(d->changes, change_order);
+    d->warnings = edition_warnings(old, new_);
     return d;
 }
 
@@ -290,9 +321,13 @@ json_t *diff_to_json(const kp_diff *d)
             json_object_set_new(o, "old_kpi", json_string(c->old_kpi));
         json_array_append_new(changes, o);
     }
-    return json_pack("{s:s,s:{s:s?,s:s},s:{s:s?,s:s},s:o}", "format", "kpi-diff/1", "old", "name",
-                     d->old->source.name, "sha256", d->old->source.sha256, "new", "name",
-                     d->new_->source.name, "sha256", d->new_->source.sha256, "changes", changes);
+    json_t *warnings = json_array();
+    for (guint i = 0; i < d->warnings->len; i++)
+        json_array_append_new(warnings, json_string(g_ptr_array_index(d->warnings, i)));
+    return json_pack("{s:s,s:{s:s?,s:s},s:{s:s?,s:s},s:o,s:o}", "format", "kpi-diff/1", "old",
+                     "name", d->old->source.name, "sha256", d->old->source.sha256, "new", "name",
+                     d->new_->source.name, "sha256", d->new_->source.sha256, "changes", changes,
+                     "warnings", warnings);
 }
 
 static const char *text_of(const kp_quantity *q)
@@ -321,6 +356,8 @@ char *diff_to_text(const kp_diff *d)
     GString *out = g_string_new(NULL);
     g_string_append_printf(out, "kpipe diff: %s → %s\n", d->old->source.name ? d->old->source.name : "old",
                            d->new_->source.name ? d->new_->source.name : "new");
+    for (guint i = 0; i < d->warnings->len; i++)
+        g_string_append_printf(out, "warning: %s\n", (const char *)g_ptr_array_index(d->warnings, i));
     static const struct {
         kp_change_kind kind;
         const char *heading;
@@ -346,8 +383,19 @@ char *diff_to_text(const kp_diff *d)
                 change_line(out, c);
         }
     }
-    g_string_append_printf(out, "%u change%s: %d revised, %d added\n", d->changes->len,
-                           d->changes->len == 1 ? "" : "s", diff_count(d, KP_CHANGE_REVISED),
-                           diff_count(d, KP_CHANGE_ADDED));
+    /* the closing count names every kind there is, in the sections' order */
+    if (!d->changes->len)
+        g_string_append(out, "no changes");
+    else
+        g_string_append_printf(out, "%u change%s:", d->changes->len, d->changes->len == 1 ? "" : "s");
+    const char *sep = " ";
+    for (size_t s = 0; s < G_N_ELEMENTS(sections); s++) {
+        int n = diff_count(d, sections[s].kind);
+        if (n) {
+            g_string_append_printf(out, "%s%d %s", sep, n, change_kind_name(sections[s].kind));
+            sep = ", ";
+        }
+    }
+    g_string_append_c(out, '\n');
     return g_string_free(out, FALSE);
 }

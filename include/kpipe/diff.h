@@ -35,6 +35,7 @@ typedef struct kp_change {
 typedef struct kp_diff {
     const kp_document *old, *new_;
     GPtrArray *changes;       /* kp_change *, ordered by goal, row, field */
+    GPtrArray *warnings;      /* char *: the editions may not be of one plan */
 } kp_diff;
 
 /* Compares two documents; the diff borrows them and must not outlive them. */
