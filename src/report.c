@@ -28,8 +28,20 @@ bool report_format_parse(const char *name, kp_report_format *format)
 void report_count(const kp_document *doc, int counts[3])
 {
     counts[0] = counts[1] = counts[2] = 0;
+    for (guint i = 0; doc && i < doc->diagnostics->len; i++) {
+        const kp_diagnostic *d = g_ptr_array_index(doc->diagnostics, i);
+        if (!d->accepted) /* accepted findings fail nothing */
+            counts[d->severity]++;
+    }
+}
+
+/* Findings of DOC a baseline accepted. */
+static int count_accepted(const kp_document *doc)
+{
+    int n = 0;
     for (guint i = 0; doc && i < doc->diagnostics->len; i++)
-        counts[((kp_diagnostic *)g_ptr_array_index(doc->diagnostics, i))->severity]++;
+        n += ((const kp_diagnostic *)g_ptr_array_index(doc->diagnostics, i))->accepted;
+    return n;
 }
 
 /* ---- text ----------------------------------------------------------------- */
@@ -47,7 +59,7 @@ static const char *const severity_colour[] = {"\033[1;31m", "\033[1;33m", "\033[
 
 static void render_text(GString *out, const kp_checked *in, size_t n, bool color)
 {
-    int totals[3] = {0, 0, 0}, unusable = 0;
+    int totals[3] = {0, 0, 0}, unusable = 0, accepted = 0;
     for (size_t f = 0; f < n; f++) {
         if (!in[f].doc) {
             char *line = kp_error_format(in[f].error);
@@ -63,16 +75,21 @@ static void render_text(GString *out, const kp_checked *in, size_t n, bool color
             if (color)
                 g_string_append(out, "\033[1m");
             location(out, in[f].file, d->page, d->line);
-            g_string_append_printf(out, ":%s %s%s:%s %s [%s]\n", color ? "\033[0m" : "",
+            g_string_append_printf(out, ":%s %s%s:%s %s [%s]%s\n", color ? "\033[0m" : "",
                                    color ? severity_colour[d->severity] : "",
                                    severity_name(d->severity), color ? "\033[0m" : "", d->message,
-                                   d->code);
-            totals[d->severity]++;
+                                   d->code, d->accepted ? " (accepted)" : "");
+            if (d->accepted)
+                accepted++;
+            else
+                totals[d->severity]++;
         }
     }
     g_string_append_printf(out, "%d error%s, %d warning%s, %d info in %zu file%s", totals[0],
                            totals[0] == 1 ? "" : "s", totals[1], totals[1] == 1 ? "" : "s",
                            totals[2], n, n == 1 ? "" : "s");
+    if (accepted)
+        g_string_append_printf(out, "; %d accepted (--baseline)", accepted);
     if (unusable)
         g_string_append_printf(out, " (%d unusable)", unusable);
     g_string_append_c(out, '\n');
@@ -109,6 +126,8 @@ static void render_github(GString *out, const kp_checked *in, size_t n)
         const GPtrArray *diags = in[f].doc->diagnostics;
         for (guint i = 0; i < diags->len; i++) {
             const kp_diagnostic *d = g_ptr_array_index(diags, i);
+            if (d->accepted) /* known and accepted: no annotation */
+                continue;
             g_string_append_printf(out, "::%s file=", command[d->severity]);
             github_escape(out, in[f].file, true);
             if (d->line > 0)
@@ -140,14 +159,19 @@ static json_t *render_json(const kp_checked *in, size_t n)
         }
         json_object_set_new(o, "usable", json_true());
         json_t *diags = json_array();
-        for (guint i = 0; i < in[f].doc->diagnostics->len; i++)
-            json_array_append_new(diags,
-                                  diagnostic_to_json(g_ptr_array_index(in[f].doc->diagnostics, i)));
+        for (guint i = 0; i < in[f].doc->diagnostics->len; i++) {
+            const kp_diagnostic *d = g_ptr_array_index(in[f].doc->diagnostics, i);
+            json_t *j = diagnostic_to_json(d);
+            if (d->accepted)
+                json_object_set_new(j, "accepted", json_true());
+            json_array_append_new(diags, j);
+        }
         json_object_set_new(o, "diagnostics", diags);
         int c[3];
         report_count(in[f].doc, c);
-        json_object_set_new(o, "counts", json_pack("{s:i,s:i,s:i}", "error", c[0], "warning", c[1],
-                                                   "info", c[2]));
+        json_object_set_new(o, "counts", json_pack("{s:i,s:i,s:i,s:i}", "error", c[0], "warning",
+                                                   c[1], "info", c[2], "accepted",
+                                                   count_accepted(in[f].doc)));
         json_array_append_new(files, o);
     }
     return json_pack("{s:s,s:o}", "format", "kpi-check/1", "files", files);
@@ -217,6 +241,8 @@ static json_t *render_sarif(const kp_checked *in, size_t n, const char *version)
             if (d->page)
                 json_object_set_new(props, "page", json_integer(d->page));
             json_object_set_new(r, "properties", props);
+            if (d->accepted) /* in the baseline: SARIF's own word for it */
+                json_object_set_new(r, "baselineState", json_string("unchanged"));
             json_array_append_new(results, r);
         }
     }
