@@ -10,10 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kpipe/baseline.h"
 #include "kpipe/child.h"
 #include "kpipe/csv.h"
 #include "kpipe/diff.h"
 #include "kpipe/error.h"
+#include "kpipe/files.h"
 #include "kpipe/json.h"
 #include "kpipe/kpipe.h"
 #include "kpipe/limits.h"
@@ -32,46 +34,6 @@
 #ifndef KPIPE_RULES_DIR
 #define KPIPE_RULES_DIR "/usr/local/share/kpipe/rules"
 #endif
-
-static const char usage_text[] =
-    "Usage: kpipe COMMAND [OPTION]... [ARG]...\n"
-    "Turn the KPI tables of Japanese municipal strategy documents into canonical data.\n"
-    "\n"
-    "Commands:\n"
-    "  extract FILE [-o OUT] [--pretty]   read a KPI table (PDF or text), write kpi-json\n"
-    "  extract FILE... [-d DIR] [-j N]    one output per input in DIR (default out/)\n"
-    "  text FILE [-o OUT]                 print the tables as read, tab-separated\n"
-    "  check FILE... [--format F] [--strict]  check the figures and report\n"
-    "  diff OLD NEW [--format text|json] [--fail-on-revision]\n"
-    "                                     what changed between two editions (PDF,\n"
-    "                                     text or kpi-json)\n"
-    "  figure TEXT...                     show the Quantity the figure rules make of TEXT\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE   write to FILE (replaced only once complete); default stdout\n"
-    "      --pretty        indent the JSON for people (same keys, same order)\n"
-    "  -d, --dir DIR       extract: the folder for one output per input\n"
-    "  -j, --jobs N        processes reading at a time: N files of a batch, or N\n"
-    "                      parts of one PDF's pages (default: the number of cores)\n"
-    "      --format F      extract: json (default) or csv; check: text (default),\n"
-    "                      json, github or sarif; diff: text (default) or json\n"
-    "      --bom           extract --format csv: begin with a UTF-8 byte-order mark\n"
-    "      --keep-formulas extract --format csv: write cells beginning = + - @ as\n"
-    "                      printed (by default they get a leading ' so that a\n"
-    "                      spreadsheet does not run them as formulas)\n"
-    "      --fail-on-revision  diff: exit 1 when a published figure was revised\n"
-    "      --strict        check: warnings fail too (exit 1)\n"
-    "      --password PW   open an encrypted PDF with PW\n"
-    "      --max-pages N   refuse a PDF of more than N pages\n"
-    "      --time-limit S  give up on a PDF still unread after S seconds (default 120)\n"
-    "      --rules DIR     read the rules from DIR (default: $KPIPE_RULES, the rules/\n"
-    "                      folder beside the program, or " KPIPE_RULES_DIR ")\n"
-    "  -h, --help          show this help and exit\n"
-    "      --version       show the version and exit\n"
-    "\n"
-    "Exit status: 0 output written (check: no error); 1 validation errors (check,\n"
-    "or warnings with --strict; figure: a malformed figure); 2 input, rules, output\n"
-    "path or usage unusable.\n";
 
 static void report(const kp_error *err)
 {
@@ -137,122 +99,459 @@ static kp_rules *load_rules(const char *given, kp_error *err)
     return rules;
 }
 
-/* Options shared by the commands that read documents. */
-typedef struct {
-    const char *out;
-    const char *out_dir;
-    const char *rules_dir;
-    const char *format;
-    bool pretty, strict, bom, keep_formulas, fail_on_revision;
-    int jobs;
-    kp_pdf_options pdf;
-    int first_arg;
-} read_options;
+/* ---- commands and options, as data -----------------------------------------
+ * A command or an option is one row: its name, what it takes, the commands an
+ * option applies to and its help. Parsing, each command's --help and the
+ * check that an option applies to the command all read these rows. */
+
+enum {
+    CMD_EXTRACT = 1 << 0,
+    CMD_TEXT = 1 << 1,
+    CMD_CHECK = 1 << 2,
+    CMD_DIFF = 1 << 3,
+    CMD_FIGURE = 1 << 4,
+    CMD_READING = CMD_EXTRACT | CMD_TEXT | CMD_CHECK | CMD_DIFF, /* read documents */
+    CMD_ALL = CMD_READING | CMD_FIGURE,
+};
 
 enum {
     OPT_PRETTY = 256,
     OPT_RULES,
     OPT_PASSWORD,
+    OPT_PASSWORD_FILE,
     OPT_MAX_PAGES,
     OPT_FORMAT,
     OPT_STRICT,
+    OPT_IGNORE,
+    OPT_BASELINE,
     OPT_BOM,
     OPT_KEEP_FORMULAS,
     OPT_FAIL_ON_REVISION,
-    OPT_TIME_LIMIT
+    OPT_EXIT_CODE,
+    OPT_COLOR,
+    OPT_TIME_LIMIT,
 };
+
+typedef struct {
+    const char *name;  /* the long name */
+    int key;           /* the short letter, or an OPT_ value */
+    const char *arg;   /* its argument, as help names it; NULL: a switch */
+    unsigned commands; /* CMD_ bits of the commands it applies to */
+    const char *help;  /* lines of help ('\n' between) */
+} cli_option;
+
+static const cli_option option_table[] = {
+    {"output", 'o', "FILE", CMD_READING,
+     "write to FILE (replaced only once complete); default, or -:\nstandard output"},
+    {"dir", 'd', "DIR", CMD_EXTRACT,
+     "several inputs: one output each under DIR, in the input's\nfolders (2022/x.pdf → "
+     "DIR/2022/x.json)"},
+    {"format", OPT_FORMAT, "F", CMD_EXTRACT | CMD_CHECK | CMD_DIFF,
+     "extract: json (default) or csv; check: text (default),\njson, github or sarif; diff: "
+     "text (default) or json"},
+    {"pretty", OPT_PRETTY, NULL, CMD_EXTRACT | CMD_DIFF,
+     "indent the JSON for people (same keys, same order)"},
+    {"bom", OPT_BOM, NULL, CMD_EXTRACT, "--format csv: begin with a UTF-8 byte-order mark"},
+    {"keep-formulas", OPT_KEEP_FORMULAS, NULL, CMD_EXTRACT,
+     "--format csv: write cells beginning = + - @ as printed (by\ndefault they get a leading ' "
+     "so that a spreadsheet does not\nrun them as formulas)"},
+    {"strict", OPT_STRICT, NULL, CMD_CHECK, "warnings fail too (exit 1)"},
+    {"ignore", OPT_IGNORE, "CODES", CMD_CHECK,
+     "leave out findings of these codes (comma-separated)"},
+    {"baseline", OPT_BASELINE, "FILE", CMD_CHECK,
+     "findings already in FILE (written by check --format json)\nare accepted: reported as such, "
+     "they do not fail the run"},
+    {"fail-on-revision", OPT_FAIL_ON_REVISION, NULL, CMD_DIFF,
+     "exit 1 when a published figure was revised"},
+    {"exit-code", OPT_EXIT_CODE, NULL, CMD_DIFF, "exit 1 when anything changed"},
+    {"color", OPT_COLOR, "WHEN", CMD_CHECK,
+     "auto (default: on a terminal, unless NO_COLOR is set and\nnot empty), always or never"},
+    {"jobs", 'j', "N", CMD_READING,
+     "processes reading at a time: N files of a batch, or N\nparts of one PDF's pages (default: "
+     "the number of cores)"},
+    {"password", OPT_PASSWORD, "PW", CMD_READING,
+     "open an encrypted PDF with PW (ps shows it: prefer\n--password-file or $KPIPE_PASSWORD)"},
+    {"password-file", OPT_PASSWORD_FILE, "FILE", CMD_READING,
+     "the password is FILE's first line"},
+    {"max-pages", OPT_MAX_PAGES, "N", CMD_READING, "refuse a PDF of more than N pages"},
+    {"time-limit", OPT_TIME_LIMIT, "S", CMD_READING,
+     "give up on a PDF still unread after S seconds (default\n120; 0: none)"},
+    {"rules", OPT_RULES, "DIR", CMD_ALL,
+     "read the rules from DIR (default: $KPIPE_RULES, the rules/\nfolder beside the program, or "
+     KPIPE_RULES_DIR ")"},
+    {"help", 'h', NULL, CMD_ALL, "show this help and exit"},
+    {"version", 'V', NULL, CMD_ALL, "show the version and exit"},
+};
+
+/* Options as parsed. */
+typedef struct {
+    const char *out;
+    const char *out_dir;
+    const char *rules_dir;
+    const char *format;
+    const char *ignore;
+    const char *baseline;
+    const char *color;
+    bool pretty, strict, bom, keep_formulas, fail_on_revision, exit_code;
+    int jobs;
+    kp_pdf_options pdf;
+    char *password;   /* owned: from --password, --password-file or $KPIPE_PASSWORD */
+    char **inputs;    /* the operands */
+    int n_inputs;
+} read_options;
+
+typedef struct {
+    const char *name;
+    unsigned bit;
+    int (*run)(read_options *o);
+    int min_inputs, max_inputs; /* max 0: any number */
+    const char *usage;          /* what follows "kpipe NAME", one form a line */
+    const char *summary;
+} cli_command;
+
+static int cmd_extract(read_options *o);
+static int cmd_text(read_options *o);
+static int cmd_check(read_options *o);
+static int cmd_diff(read_options *o);
+static int cmd_figure(read_options *o);
+
+static const cli_command command_table[] = {
+    {"extract", CMD_EXTRACT, cmd_extract, 1, 0, "FILE [-o OUT] [--format json|csv]\nFILE... -d DIR",
+     "read a KPI table (PDF, text or kpi-json), write kpi-json or CSV"},
+    {"text", CMD_TEXT, cmd_text, 1, 1, "FILE [-o OUT]",
+     "print the tables as read, tab-separated, each under its\ncolumns' roles"},
+    {"check", CMD_CHECK, cmd_check, 1, 0, "FILE... [--format F] [--strict] [--ignore CODES]\n"
+     "FILE... --baseline FILE",
+     "check the figures and report, for people or CI"},
+    {"diff", CMD_DIFF, cmd_diff, 2, 2, "OLD NEW [--format text|json] [--exit-code]",
+     "what changed between two editions (PDF, text or kpi-json)"},
+    {"figure", CMD_FIGURE, cmd_figure, 1, 0, "TEXT...",
+     "show the Quantity the figure rules make of each TEXT"},
+};
+
+static const char exit_status_text[] =
+    "Exit status: 0 output written (check: no error); 1 validation errors (check,\n"
+    "or warnings with --strict; diff: a change with --exit-code or a revision with\n"
+    "--fail-on-revision; figure: a malformed figure); 2 input, rules, output path\n"
+    "or usage unusable.\n";
+
+/* Prints LINES (separated by '\n'), each after PREFIX on the first and INDENT
+ * spaces on the rest. */
+static void print_lines(const char *prefix, int indent, const char *lines)
+{
+    const char *line = lines;
+    bool first = true;
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        int len = end ? (int)(end - line) : (int)strlen(line);
+        if (first)
+            printf("%s%.*s\n", prefix, len, line);
+        else
+            printf("%*s%.*s\n", indent, "", len, line);
+        first = false;
+        line = end ? end + 1 : line + len;
+    }
+}
+
+static void print_usage(void)
+{
+    printf("Usage: kpipe COMMAND [OPTION]... [ARG]...\n"
+           "Turn the KPI tables of Japanese municipal strategy documents into canonical data.\n"
+           "\nCommands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(command_table); i++) {
+        char head[32];
+        snprintf(head, sizeof head, "  %-9s", command_table[i].name);
+        print_lines(head, 11, command_table[i].summary);
+    }
+    printf("\n'kpipe COMMAND --help' shows a command's options. A FILE of - is standard\n"
+           "input; -- ends the options.\n\n%s", exit_status_text);
+}
+
+static void print_command_help(const cli_command *c)
+{
+    const char *form = c->usage;
+    bool first = true;
+    while (*form) {
+        const char *end = strchr(form, '\n');
+        int len = end ? (int)(end - form) : (int)strlen(form);
+        printf("%s kpipe %s %.*s\n", first ? "Usage:" : "   or:", c->name, len, form);
+        first = false;
+        form = end ? end + 1 : form + len;
+    }
+    print_lines("", 0, c->summary);
+    printf("\nOptions:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
+        const cli_option *opt = &option_table[i];
+        if (!(opt->commands & c->bit))
+            continue;
+        char head[64];
+        if (opt->key < 256)
+            snprintf(head, sizeof head, "  -%c, --%s%s%s", opt->key, opt->name, opt->arg ? " " : "",
+                     opt->arg ? opt->arg : "");
+        else
+            snprintf(head, sizeof head, "      --%s%s%s", opt->name, opt->arg ? " " : "",
+                     opt->arg ? opt->arg : "");
+        char first_line[96];
+        snprintf(first_line, sizeof first_line, "%-24s", head);
+        if (strlen(head) >= 24) { /* too long to share a line with its help */
+            printf("%s\n", head);
+            snprintf(first_line, sizeof first_line, "%24s", "");
+        }
+        print_lines(first_line, 24, opt->help);
+    }
+    printf("\n%s", exit_status_text);
+}
+
+static const cli_option *option_by_key(int key)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++)
+        if (option_table[i].key == key)
+            return &option_table[i];
+    return NULL;
+}
+
+/* Does ARG (an argument after the command) take the next one as its value? */
+static bool takes_next(const char *arg)
+{
+    if (arg[1] == '-') { /* --name, or --name=value */
+        if (strchr(arg, '='))
+            return false;
+        for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++)
+            if (strcmp(arg + 2, option_table[i].name) == 0)
+                return option_table[i].arg != NULL;
+        return false;
+    }
+    for (const char *c = arg + 1; *c; c++) { /* -hV, -j2, -o FILE */
+        const cli_option *opt = option_by_key((unsigned char)*c);
+        if (opt && opt->arg)
+            return c[1] == '\0';
+    }
+    return false;
+}
+
+/* Is ARG an option at all? "-" is standard input, and a figure such as -5人
+ * or -0.3% is text: no option begins with a digit. */
+static bool is_option(const char *arg)
+{
+    if (arg[0] != '-' || arg[1] == '\0')
+        return false;
+    if (arg[1] == '-')
+        return true;
+    return g_ascii_isalpha(arg[1]);
+}
+
+/* ARGV with its options first, then "--", then its operands, so that
+ * getopt never takes an operand (-5人, a file named -) for an option. */
+static char **options_first(int argc, char **argv, int *out_argc, const char **no_value)
+{
+    *no_value = NULL;
+    char **opts = g_new0(char *, (size_t)argc + 2);
+    char **operands = g_new0(char *, (size_t)argc + 1);
+    int n_opts = 0, n_operands = 0;
+    opts[n_opts++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (++i < argc)
+                operands[n_operands++] = argv[i];
+            break;
+        }
+        if (!is_option(argv[i])) {
+            operands[n_operands++] = argv[i];
+            continue;
+        }
+        opts[n_opts++] = argv[i];
+        if (takes_next(argv[i]) && i + 1 < argc)
+            opts[n_opts++] = argv[++i];
+        else if (takes_next(argv[i]))
+            *no_value = argv[i]; /* getopt would take the "--" added below */
+    }
+    opts[n_opts++] = "--";
+    for (int i = 0; i < n_operands; i++)
+        opts[n_opts++] = operands[i];
+    g_free(operands);
+    *out_argc = n_opts;
+    return opts;
+}
 
 /* Seconds one PDF may take unless --time-limit says otherwise: a budget
  * against hostile files in unattended runs, far above what a real plan
  * needs (a few hundredths of a second a page). */
 #define DEFAULT_TIME_LIMIT 120.0
 
-/* Parses the options of COMMAND; returns -1 when it went on, else an exit
- * code. The command takes from MIN to MAX FILEs (MAX 0: any number). */
-static int read_options_parse(const char *command, int argc, char **argv, read_options *o,
-                              int min, int max)
+/* A password of at most KP_MAX_PASSWORD_BYTES into O; else a usage error. */
+static int take_password(read_options *o, char *password, const char *where)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"pretty", no_argument, NULL, OPT_PRETTY},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"password", required_argument, NULL, OPT_PASSWORD},
-        {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"bom", no_argument, NULL, OPT_BOM},
-        {"keep-formulas", no_argument, NULL, OPT_KEEP_FORMULAS},
-        {"fail-on-revision", no_argument, NULL, OPT_FAIL_ON_REVISION},
-        {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
-        {"dir", required_argument, NULL, 'd'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    if (strlen(password) > KP_MAX_PASSWORD_BYTES) {
+        char n[96];
+        snprintf(n, sizeof n, "%s: at most 127 bytes (PDF passwords end there), not %zu", where,
+                 strlen(password));
+        g_free(password);
+        return usage_error("%s", n);
+    }
+    g_free(o->password);
+    o->password = password;
+    o->pdf.password = password;
+    return -1;
+}
+
+static int finish(kp_error *err);
+
+/* The password in FILE: its first line. */
+static int read_password_file(read_options *o, const char *file)
+{
+    kp_error err = KP_ERROR_INIT;
+    if (!file_is_readable(file, 4096, &err))
+        return finish(&err);
+    char *data = NULL;
+    GError *gerr = NULL;
+    if (!g_file_get_contents(file, &data, NULL, &gerr)) {
+        fprintf(stderr, "%s: error: cannot read: %s\n", file, gerr->message);
+        g_error_free(gerr);
+        return KP_EXIT_UNUSABLE;
+    }
+    data[strcspn(data, "\r\n")] = '\0';
+    return take_password(o, data, "--password-file");
+}
+
+/* One option KEY (value VALUE) into O; -1 to go on, else an exit code. */
+static int option_take(const cli_command *c, int key, const char *value, read_options *o)
+{
+    char *end;
+    switch (key) {
+    case 'o': o->out = strcmp(value, "-") == 0 ? NULL : value; break;
+    case 'd': o->out_dir = value; break;
+    case OPT_PRETTY: o->pretty = true; break;
+    case OPT_FORMAT: o->format = value; break;
+    case OPT_STRICT: o->strict = true; break;
+    case OPT_IGNORE: o->ignore = value; break;
+    case OPT_BASELINE: o->baseline = value; break;
+    case OPT_BOM: o->bom = true; break;
+    case OPT_KEEP_FORMULAS: o->keep_formulas = true; break;
+    case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
+    case OPT_EXIT_CODE: o->exit_code = true; break;
+    case OPT_RULES: o->rules_dir = value; break;
+    case OPT_COLOR:
+        if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
+            return usage_error("--color is auto, always or never, not '%s'", value);
+        o->color = value;
+        break;
+    case OPT_TIME_LIMIT: {
+        double v = g_ascii_strtod(value, &end);
+        if (*end || !(v >= 0) || v > 1e6)
+            return usage_error("--time-limit takes seconds (0: none), not '%s'", value);
+        o->pdf.time_limit = v;
+        break;
+    }
+    case 'j': {
+        long v = strtol(value, &end, 10);
+        if (*end || v <= 0 || v > 256)
+            return usage_error("-j takes a number of processes (1 to 256), not '%s'", value);
+        o->jobs = (int)v;
+        break;
+    }
+    case OPT_MAX_PAGES: {
+        long v = strtol(value, &end, 10);
+        if (*end || v <= 0 || v > 1000000)
+            return usage_error("--max-pages takes a whole number of pages, not '%s'", value);
+        o->pdf.max_pages = (int)v;
+        break;
+    }
+    case OPT_PASSWORD: return take_password(o, g_strdup(value), "--password");
+    case OPT_PASSWORD_FILE: return read_password_file(o, value);
+    case 'h': print_command_help(c); return KP_EXIT_OK;
+    case 'V': printf("kpipe %s\n", KPIPE_VERSION); return KP_EXIT_OK;
+    }
+    return -1;
+}
+
+/* Options that only mean something together. */
+static int options_agree(const cli_command *c, const read_options *o)
+{
+    bool csv = o->format && strcmp(o->format, "csv") == 0;
+    if ((o->bom || o->keep_formulas) && !csv)
+        return usage_error("%s", o->bom ? "--bom goes with --format csv"
+                                        : "--keep-formulas goes with --format csv");
+    if (o->pretty && csv)
+        return usage_error("%s", "--pretty indents JSON; it does not go with --format csv");
+    if (o->pretty && c->bit == CMD_DIFF && !(o->format && strcmp(o->format, "json") == 0))
+        return usage_error("%s", "--pretty indents JSON; give diff --format json");
+    if (o->out && o->out_dir)
+        return usage_error("%s", "-o names one output and -d a folder of them: give one");
+    if (c->bit == CMD_EXTRACT && o->n_inputs > 1 && !o->out_dir)
+        return usage_error("%s", o->out ? "-o names one output: with several inputs, use -d DIR"
+                                        : "several inputs: give -d DIR for one output each");
+    return -1;
+}
+
+/* Parses the options of command C (ARGV[0] is its name) into O; -1 to go on,
+ * else the exit code to end with. */
+static int options_parse(const cli_command *c, int argc, char **argv, read_options *o)
+{
     memset(o, 0, sizeof *o);
     o->pdf.time_limit = DEFAULT_TIME_LIMIT;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:d:j:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': o->out = optarg; break;
-        case OPT_PRETTY: o->pretty = true; break;
-        case OPT_FORMAT: o->format = optarg; break;
-        case OPT_STRICT: o->strict = true; break;
-        case OPT_BOM: o->bom = true; break;
-        case OPT_KEEP_FORMULAS: o->keep_formulas = true; break;
-        case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
-        case 'd': o->out_dir = optarg; break;
-        case OPT_TIME_LIMIT: {
-            char *end;
-            double v = g_ascii_strtod(optarg, &end);
-            if (*end || !(v >= 0) || v > 1e6)
-                return usage_error("--time-limit takes seconds (0: none), not '%s'", optarg);
-            o->pdf.time_limit = v;
-            break;
-        }
-        case 'j': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > 256)
-                return usage_error("-j takes a number of processes (1 to 256), not '%s'", optarg);
-            o->jobs = (int)v;
-            break;
-        }
-        case OPT_RULES: o->rules_dir = optarg; break;
-        case OPT_PASSWORD:
-            if (strlen(optarg) > KP_MAX_PASSWORD_BYTES) {
-                char n[32];
-                snprintf(n, sizeof n, "%zu", strlen(optarg));
-                return usage_error("--password: at most 127 bytes (PDF passwords end there), not %s", n);
-            }
-            o->pdf.password = optarg;
-            break;
-        case OPT_MAX_PAGES: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > 1000000)
-                return usage_error("--max-pages takes a whole number of pages, not '%s'", optarg);
-            o->pdf.max_pages = (int)v;
-            break;
-        }
-        case 'h': fputs(usage_text, stdout); return KP_EXIT_OK;
-        default:
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+    struct option longs[G_N_ELEMENTS(option_table) + 1];
+    GString *shorts = g_string_new("+:"); /* in order; report a missing value */
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
+        const cli_option *opt = &option_table[i];
+        longs[i] = (struct option){opt->name, opt->arg ? required_argument : no_argument, NULL,
+                                   opt->key};
+        if (opt->key < 256) {
+            g_string_append_c(shorts, (char)opt->key);
+            if (opt->arg)
+                g_string_append_c(shorts, ':');
         }
     }
-    int files = argc - optind;
-    if (files < min || (max && files > max))
-        return usage_error(min == 2 && max == 2 ? "'%s' takes two inputs, OLD and NEW"
-                           : max == 1           ? "'%s' takes one input FILE"
-                                                : "'%s' takes one or more input FILEs",
-                           command);
-    o->first_arg = optind;
+    longs[G_N_ELEMENTS(option_table)] = (struct option){NULL, 0, NULL, 0};
+    int n;
+    const char *no_value;
+    char **args = options_first(argc, argv, &n, &no_value);
+    int rc = no_value ? usage_error("option '%s' needs a value", no_value) : -1, key;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (key = getopt_long(n, args, shorts->str, longs, NULL)) != -1) {
+        const cli_option *opt = option_by_key(key);
+        if (key == ':') {
+            rc = usage_error("option '%s' needs a value", args[optind - 1]);
+        } else if (!opt) {
+            rc = usage_error("unknown option '%s'", args[optind - 1]);
+        } else if (!(opt->commands & c->bit)) {
+            char what[160];
+            snprintf(what, sizeof what, "--%s does not apply to 'kpipe %s' (see kpipe %s --help)",
+                     opt->name, c->name, c->name);
+            fprintf(stderr, "kpipe: error: %s\n", what);
+            rc = KP_EXIT_UNUSABLE;
+        } else {
+            rc = option_take(c, key, optarg, o);
+        }
+    }
+    o->inputs = args + optind;
+    o->n_inputs = n - optind;
+    g_string_free(shorts, TRUE);
+    if (rc < 0 && (o->n_inputs < c->min_inputs || (c->max_inputs && o->n_inputs > c->max_inputs)))
+        rc = usage_error(c->max_inputs == 2   ? "'%s' takes two inputs, OLD and NEW"
+                         : c->bit == CMD_FIGURE ? "'%s' takes at least one TEXT"
+                         : c->max_inputs == 1 ? "'%s' takes one input FILE"
+                                              : "'%s' takes one or more input FILEs",
+                         c->name);
+    if (rc < 0)
+        rc = options_agree(c, o);
+    if (rc < 0 && !o->password) {
+        const char *env = g_getenv("KPIPE_PASSWORD");
+        if (env && *env)
+            rc = take_password(o, g_strdup(env), "$KPIPE_PASSWORD");
+    }
     if (!o->jobs)
         o->jobs = (int)g_get_num_processors();
     o->pdf.readers = o->jobs;
-    return -1;
+    o->inputs = g_memdup2(o->inputs, sizeof(char *) * (size_t)(o->n_inputs + 1));
+    g_free(args);
+    return rc;
+}
+
+static void options_clear(read_options *o)
+{
+    g_free(o->password);
+    g_free(o->inputs);
 }
 
 static int finish(kp_error *err)
@@ -374,6 +673,30 @@ static void batch_reap(batch_item *items, int n)
     }
 }
 
+/* Where input FILE's output goes under DIR: its path, as given, relative to
+ * the current folder (2022/x.pdf → DIR/2022/x.json), so that editions kept
+ * in folders of their own do not meet; a path outside the current folder
+ * keeps its whole path under DIR. Newly allocated. */
+static char *batch_output_path(const char *dir, const char *file, bool csv)
+{
+    char *cwd = g_get_current_dir();
+    char *abs = g_canonicalize_filename(file, cwd);
+    size_t n = strlen(cwd);
+    const char *rel = strncmp(abs, cwd, n) == 0 && abs[n] == '/' ? abs + n + 1 : abs + 1;
+    char *stem = g_strdup(rel);
+    char *base = strrchr(stem, '/');
+    char *dot = strrchr(base ? base + 1 : stem, '.');
+    if (dot && dot != (base ? base + 1 : stem))
+        *dot = '\0';
+    char *name = g_strconcat(stem, csv ? ".csv" : ".json", NULL);
+    char *out = g_build_filename(dir, name, NULL);
+    g_free(name);
+    g_free(stem);
+    g_free(abs);
+    g_free(cwd);
+    return out;
+}
+
 /* Many inputs: one output each in DIR, named after the input; a bad input is
  * reported and skipped. Up to -j files are read at a time, each in a child
  * process: poppler keeps process-wide state that is not safe to share between
@@ -382,7 +705,7 @@ static void batch_reap(batch_item *items, int n)
 static int extract_batch(char **files, int n, const read_options *o, const kp_rules *rules,
                          bool csv)
 {
-    const char *dir = o->out_dir ? o->out_dir : "out";
+    const char *dir = o->out_dir;
     if (g_mkdir_with_parents(dir, 0755) != 0) {
         fprintf(stderr, "%s: error: cannot make the output folder: %s\n", dir, g_strerror(errno));
         return KP_EXIT_UNUSABLE;
@@ -393,20 +716,24 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
     for (int i = 0; i < n; i++) {
         items[i].file = files[i];
         items[i].error = g_string_new(NULL);
-        char *base = g_path_get_basename(files[i]);
-        char *dot = strrchr(base, '.');
-        if (dot && dot != base)
-            *dot = '\0';
-        char *name = g_strconcat(base, csv ? ".csv" : ".json", NULL);
-        items[i].out = g_build_filename(dir, name, NULL);
-        g_free(base);
-        g_free(name);
-        if (g_hash_table_contains(names, items[i].out)) {
+        items[i].out = batch_output_path(dir, files[i], csv);
+        if (strcmp(files[i], "-") == 0) {
+            fprintf(stderr, "kpipe: error: standard input (-) is one input: it cannot be part "
+                            "of a batch\n");
+            status = KP_EXIT_UNUSABLE;
+        } else if (g_hash_table_contains(names, items[i].out)) {
             fprintf(stderr, "kpipe: error: two inputs would both be written to %s; rename one\n",
                     items[i].out);
             status = KP_EXIT_UNUSABLE;
         }
         g_hash_table_add(names, items[i].out);
+        char *folder = g_path_get_dirname(items[i].out);
+        if (status == KP_EXIT_OK && g_mkdir_with_parents(folder, 0755) != 0) {
+            fprintf(stderr, "%s: error: cannot make the output folder: %s\n", folder,
+                    g_strerror(errno));
+            status = KP_EXIT_UNUSABLE;
+        }
+        g_free(folder);
     }
     g_hash_table_destroy(names);
     if (status == KP_EXIT_OK) {
@@ -469,6 +796,7 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
         g_free(order);
         if (progress)
             fprintf(stderr, "\r\033[K");
+        int failed = 0;
         for (int i = 0; i < n; i++) /* in input order, whatever order they ended in */
             if (items[i].failed) {
                 if (items[i].error->len)
@@ -476,7 +804,10 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
                 else
                     fprintf(stderr, "%s: error: not read\n", items[i].file);
                 status = KP_EXIT_UNUSABLE;
+                failed++;
             }
+        fprintf(stderr, "kpipe: wrote %d of %d outputs under %s/%s\n", n - failed, n, dir,
+                failed ? " (the failed inputs are named above)" : "");
     }
     for (int i = 0; i < n; i++) {
         g_free(items[i].out);
@@ -486,34 +817,27 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
     return status;
 }
 
-static int cmd_extract(int argc, char **argv)
+static int cmd_extract(read_options *o)
 {
-    read_options o;
-    int rc = read_options_parse("extract", argc, argv, &o, 1, 0);
-    if (rc >= 0)
-        return rc;
     bool csv = false;
-    if (o.format && strcmp(o.format, "csv") == 0)
+    if (o->format && strcmp(o->format, "csv") == 0)
         csv = true;
-    else if (o.format && strcmp(o.format, "json") != 0)
-        return usage_error("--format is json or csv, not '%s'", o.format);
-    int n = argc - o.first_arg;
-    if (n > 1 && o.out)
-        return usage_error("%s", "-o names one output: with several inputs, use -d DIR");
+    else if (o->format && strcmp(o->format, "json") != 0)
+        return usage_error("--format is json or csv, not '%s'", o->format);
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = load_rules(o.rules_dir, &err);
+    kp_rules *rules = load_rules(o->rules_dir, &err);
     if (!rules)
         return finish(&err);
-    if (n > 1 || o.out_dir) {
-        int status = extract_batch(argv + o.first_arg, n, &o, rules, csv);
+    if (o->out_dir) {
+        int status = extract_batch(o->inputs, o->n_inputs, o, rules, csv);
         rules_free(rules);
         return status;
     }
-    const char *file = argv[o.first_arg];
-    kp_document *doc = kp_document_load(file, &o.pdf, rules, NULL, &err);
+    const char *file = o->inputs[0];
+    kp_document *doc = kp_document_load(file, &o->pdf, rules, NULL, &err);
     if (doc) {
-        char *text = render_document(doc, &o, csv, file, &err);
-        if (text && output_write(o.out, text, strlen(text), &err)) /* sets err on failure */
+        char *text = render_document(doc, o, csv, file, &err);
+        if (text && output_write(o->out, text, strlen(text), &err)) /* sets err on failure */
             summarise_errors(file, doc);
         g_free(text);
     }
@@ -523,34 +847,33 @@ static int cmd_extract(int argc, char **argv)
 }
 
 /* kpipe diff: what changed between two editions. */
-static int cmd_diff(int argc, char **argv)
+static int cmd_diff(read_options *o)
 {
-    read_options o;
-    int rc = read_options_parse("diff", argc, argv, &o, 2, 2);
-    if (rc >= 0)
-        return rc;
     bool json = false;
-    if (o.format && strcmp(o.format, "json") == 0)
+    if (o->format && strcmp(o->format, "json") == 0)
         json = true;
-    else if (o.format && strcmp(o.format, "text") != 0)
-        return usage_error("--format is text or json, not '%s'", o.format);
+    else if (o->format && strcmp(o->format, "text") != 0)
+        return usage_error("--format is text or json, not '%s'", o->format);
+    if (strcmp(o->inputs[0], "-") == 0 && strcmp(o->inputs[1], "-") == 0)
+        return usage_error("%s", "standard input (-) can be only one of OLD and NEW");
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = load_rules(o.rules_dir, &err);
-    kp_document *old = rules ? kp_document_load_isolated(argv[o.first_arg], &o.pdf, rules, &err) : NULL;
-    kp_document *new_ = old ? kp_document_load_isolated(argv[o.first_arg + 1], &o.pdf, rules, &err) : NULL;
+    kp_rules *rules = load_rules(o->rules_dir, &err);
+    kp_document *old = rules ? kp_document_load_isolated(o->inputs[0], &o->pdf, rules, &err) : NULL;
+    kp_document *new_ = old ? kp_document_load_isolated(o->inputs[1], &o->pdf, rules, &err) : NULL;
     int status = KP_EXIT_OK;
     if (new_) {
         kp_diff *d = diff_documents(old, new_);
         char *text;
         if (json) {
             json_t *v = diff_to_json(d);
-            text = json_write(v, o.pretty);
+            text = json_write(v, o->pretty);
             json_decref(v);
         } else {
             text = diff_to_text(d);
         }
-        if (output_write(o.out, text, strlen(text), &err) && o.fail_on_revision &&
-            diff_count(d, KP_CHANGE_REVISED) > 0)
+        if (output_write(o->out, text, strlen(text), &err) &&
+            ((o->fail_on_revision && diff_count(d, KP_CHANGE_REVISED) > 0) ||
+             (o->exit_code && d->changes->len > 0)))
             status = KP_EXIT_INVALID;
         g_free(text);
         diff_free(d);
@@ -563,19 +886,16 @@ static int cmd_diff(int argc, char **argv)
 
 /* kpipe text: the tables as kpipe reads them, in the seed's tab-separated
  * layout, so that a person can see what was read. */
-static int cmd_text(int argc, char **argv)
+static int cmd_text(read_options *o)
 {
-    read_options o;
-    int rc = read_options_parse("text", argc, argv, &o, 1, 1);
-    if (rc >= 0)
-        return rc;
-    const char *file = argv[o.first_arg];
+    const char *file = o->inputs[0];
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = load_rules(o.rules_dir, &err);
+    kp_rules *rules = load_rules(o->rules_dir, &err);
     kp_source source = {0};
-    kp_grid *grid = rules ? kp_grid_load(file, &o.pdf, &source, &err) : NULL;
+    kp_grid *grid = rules ? kp_grid_load(file, &o->pdf, &source, &err) : NULL;
     GArray *notes = g_array_new(FALSE, FALSE, sizeof(kp_table_note));
-    /* parsed too, to show each table's column roles above it */
+    /* parsed too, to show each table's column roles above it (and to say
+     * so, as extract does, when there is no KPI table to show) */
     kp_document *doc = grid ? parse_document_traced(grid, rules, &source, file, notes, &err) : NULL;
     if (doc) {
         const char **before = g_new0(const char *, grid->lines->len + 1);
@@ -585,7 +905,7 @@ static int cmd_text(int argc, char **argv)
                 before[n->line] = n->text;
         }
         char *text = grid_to_text(grid, before);
-        output_write(o.out, text, strlen(text), &err);
+        output_write(o->out, text, strlen(text), &err);
         g_free(text);
         g_free(before);
     }
@@ -600,41 +920,53 @@ static int cmd_text(int argc, char **argv)
 }
 
 /* kpipe check: the diagnostics of each input, for people or for CI. */
-static int cmd_check(int argc, char **argv)
+static int cmd_check(read_options *o)
 {
-    read_options o;
-    int rc = read_options_parse("check", argc, argv, &o, 1, 0);
-    if (rc >= 0)
-        return rc;
     kp_report_format format = KP_REPORT_TEXT;
-    if (o.format && !report_format_parse(o.format, &format))
-        return usage_error("--format is text, json, github or sarif, not '%s'", o.format);
+    if (o->format && !report_format_parse(o->format, &format))
+        return usage_error("--format is text, json, github or sarif, not '%s'", o->format);
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = load_rules(o.rules_dir, &err);
-    if (!rules)
+    if (o->ignore && !codes_known(o->ignore, &err))
         return finish(&err);
-    int n = argc - o.first_arg;
+    kp_baseline *baseline = o->baseline ? baseline_load(o->baseline, &err) : NULL;
+    if (o->baseline && !baseline)
+        return finish(&err);
+    kp_rules *rules = load_rules(o->rules_dir, &err);
+    if (!rules) {
+        baseline_free(baseline);
+        return finish(&err);
+    }
+    int n = o->n_inputs;
     kp_checked *inputs = g_new0(kp_checked, n);
     kp_error *errors = g_new0(kp_error, n);
     bool unusable = false, failed = false;
     for (int i = 0; i < n; i++) {
-        inputs[i].file = argv[o.first_arg + i];
+        inputs[i].file = o->inputs[i];
         inputs[i].error = &errors[i];
-        kp_document *doc = kp_document_load_isolated(inputs[i].file, &o.pdf, rules, &errors[i]);
+        kp_document *doc = kp_document_load_isolated(inputs[i].file, &o->pdf, rules, &errors[i]);
         inputs[i].doc = doc;
         if (!doc) {
             unusable = true;
             continue;
         }
+        if (o->ignore)
+            diagnostics_drop(doc, o->ignore);
+        if (baseline)
+            baseline_apply(baseline, doc, inputs[i].file);
         int counts[3];
         report_count(doc, counts);
-        failed |= counts[KP_SEV_ERROR] > 0 || (o.strict && counts[KP_SEV_WARNING] > 0);
+        failed |= counts[KP_SEV_ERROR] > 0 || (o->strict && counts[KP_SEV_WARNING] > 0);
     }
-    bool color = format == KP_REPORT_TEXT && !o.out && isatty(STDOUT_FILENO) &&
-                 !g_getenv("NO_COLOR");
+    const char *no_color = g_getenv("NO_COLOR");
+    bool color = format == KP_REPORT_TEXT &&
+                 (o->color && strcmp(o->color, "always") == 0
+                      ? true
+                  : o->color && strcmp(o->color, "never") == 0
+                      ? false
+                      : !o->out && isatty(STDOUT_FILENO) && !(no_color && *no_color));
     char *report = report_render(inputs, (size_t)n, format, color, KPIPE_VERSION);
     int status = unusable ? KP_EXIT_UNUSABLE : failed ? KP_EXIT_INVALID : KP_EXIT_OK;
-    if (!output_write(o.out, report, strlen(report), &err))
+    if (!output_write(o->out, report, strlen(report), &err))
         status = finish(&err);
     g_free(report);
     for (int i = 0; i < n; i++) {
@@ -644,55 +976,41 @@ static int cmd_check(int argc, char **argv)
     g_free(inputs);
     g_free(errors);
     rules_free(rules);
+    baseline_free(baseline);
     return status;
 }
 
-static int cmd_figure(int argc, char **argv)
+static int cmd_figure(read_options *o)
 {
-    static const struct option opts[] = {
-        {"rules", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *rules_dir = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': rules_dir = optarg; break;
-        case 'h': fputs(usage_text, stdout); return KP_EXIT_OK;
-        default: return usage_error("%s", "bad option for 'figure'");
-        }
-    }
-    if (optind >= argc)
-        return usage_error("%s", "'figure' takes at least one TEXT");
     kp_error err = KP_ERROR_INIT;
-    kp_rules *rules = load_rules(rules_dir, &err);
+    kp_rules *rules = load_rules(o->rules_dir, &err);
     if (!rules) {
         report(&err);
         kp_error_clear(&err);
         return KP_EXIT_UNUSABLE;
     }
     int status = KP_EXIT_OK;
-    for (int i = optind; i < argc; i++) {
-        if (!g_utf8_validate(argv[i], -1, NULL)) {
-            fprintf(stderr, "kpipe: error: argument %d is not valid UTF-8\n", i - optind + 1);
+    for (int i = 0; i < o->n_inputs; i++) {
+        const char *arg = o->inputs[i];
+        if (!g_utf8_validate(arg, -1, NULL)) {
+            fprintf(stderr, "kpipe: error: argument %d is not valid UTF-8\n", i + 1);
             status = KP_EXIT_UNUSABLE;
             continue;
         }
         kp_figure_check check;
-        kp_quantity *q = quantity_parse(rules, argv[i], &check);
+        kp_quantity *q = quantity_parse(rules, arg, &check);
         json_t *json = quantity_to_json(q, false);
         char *text = json_write(json, false);
         printf("%s\n", text);
         g_free(text);
         json_decref(json);
+        fflush(stdout); /* each figure's line before what is said of it */
         if (check.status == KP_FIGURE_MALFORMED) {
-            fprintf(stderr, "figure「%s」: error: %s [malformed-figure]\n", argv[i], check.reason);
+            fprintf(stderr, "figure「%s」: error: %s [malformed-figure]\n", arg, check.reason);
             if (status == KP_EXIT_OK)
                 status = KP_EXIT_INVALID;
         } else if (check.status == KP_FIGURE_UNKNOWN_UNIT) {
-            fprintf(stderr, "figure「%s」: warning: %s [unknown-unit]\n", argv[i], check.reason);
+            fprintf(stderr, "figure「%s」: warning: %s [unknown-unit]\n", arg, check.reason);
         }
         quantity_free(q);
     }
@@ -720,24 +1038,25 @@ int main(int argc, char **argv)
     g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
     if (argc < 2)
         return usage_error("%s", "no command given");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_usage();
         return KP_EXIT_OK;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("kpipe %s\n", KPIPE_VERSION);
         return KP_EXIT_OK;
     }
-    if (strcmp(cmd, "extract") == 0)
-        return cmd_extract(argc - 1, argv + 1);
-    if (strcmp(cmd, "diff") == 0)
-        return cmd_diff(argc - 1, argv + 1);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "text") == 0)
-        return cmd_text(argc - 1, argv + 1);
-    if (strcmp(cmd, "figure") == 0)
-        return cmd_figure(argc - 1, argv + 1);
-    return usage_error("unknown command '%s'", cmd);
+    for (size_t i = 0; i < G_N_ELEMENTS(command_table); i++) {
+        const cli_command *c = &command_table[i];
+        if (strcmp(name, c->name) != 0)
+            continue;
+        read_options o;
+        int rc = options_parse(c, argc - 1, argv + 1, &o);
+        if (rc < 0)
+            rc = c->run(&o);
+        options_clear(&o);
+        return rc;
+    }
+    return usage_error("unknown command '%s'", name);
 }

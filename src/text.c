@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kpipe/celltext.h"
 #include "kpipe/files.h"
@@ -130,11 +131,43 @@ kp_grid *text_to_grid(const char *utf8)
     return grid;
 }
 
+/* Standard input, whole, within KP_MAX_INPUT_BYTES. */
+static char *stdin_read_all(size_t *len, kp_error *err)
+{
+    GString *got = g_string_new(NULL);
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            kp_error_set(err, KP_EXIT_UNUSABLE, "-", 0, 0, 0, "cannot read standard input: %s",
+                         g_strerror(errno));
+            g_string_free(got, TRUE);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        if (got->len + (size_t)n > (size_t)KP_MAX_INPUT_BYTES) {
+            kp_error_set(err, KP_EXIT_UNUSABLE, "-", 0, 0, 0,
+                         "more than kpipe reads (%ld MiB) on standard input",
+                         KP_MAX_INPUT_BYTES >> 20);
+            g_string_free(got, TRUE);
+            return NULL;
+        }
+        g_string_append_len(got, buf, n);
+    }
+    *len = got->len;
+    return g_string_free(got, FALSE);
+}
+
 char *file_read_all(const char *file, size_t *len, kp_error *err)
 {
     char *data = NULL;
     gsize n = 0;
     GError *gerr = NULL;
+    if (strcmp(file, "-") == 0) /* standard input, as Unix tools take it */
+        return stdin_read_all(len, err);
     if (!file_is_readable(file, KP_MAX_INPUT_BYTES, err))
         return NULL;
     if (!g_file_get_contents(file, &data, &n, &gerr)) {

@@ -115,7 +115,7 @@ check "--format github writes workflow annotations" \
     grep -q '^::error file=fixtures/ebetsu-kpi-r4.txt,line=23,title=kpipe numbering::The summary list gives goal 2 after goal 3' "$tmp/gh.txt"
 check "--format github: infos are notices" grep -q '^::notice file=fixtures/ebetsu-kpi-r4.txt,line=38,title=kpipe missing-baseline::' "$tmp/gh.txt"
 "$kpipe" check --format json fixtures/ebetsu-kpi-r4.txt >"$tmp/check.json"
-check "--format json" grep -q '^{"files":\[{"counts":{"error":1,"info":3,"warning":2},"diagnostics":\[' "$tmp/check.json"
+check "--format json" grep -q '^{"files":\[{"counts":{"accepted":0,"error":1,"info":3,"warning":2},"diagnostics":\[' "$tmp/check.json"
 expect_fail "--format must be known" 2 "format is text, json, github or sarif, not 'xml'" "$kpipe" check --format xml fixtures/ebetsu-kpi-r4.txt
 "$kpipe" check --format sarif fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r4.calc.pdf fixtures/bad/no-text.pdf -o "$tmp/k.sarif"
 check "--format sarif writes results" grep -q '"ruleId": "summary-mismatch"' "$tmp/k.sarif"
@@ -140,10 +140,11 @@ head -c 40000 fixtures/hokushin-kpi-h30.calc.pdf >"$tmp/damaged.pdf"
 rc=$?
 good=$(ls fixtures/*.pdf fixtures/*.txt | wc -l)
 check "batch: exit 2 when a file failed" [ $rc -eq 2 ]
-check "batch: every good input written, one output each" [ "$(ls "$tmp/batch" | wc -l)" -eq "$good" ]
+check "batch: every good input written, one output each, in its input's folder" \
+    [ "$(ls "$tmp/batch/fixtures" | wc -l)" -eq "$good" ]
 check "batch: the bad file named on stderr, in one line" sh -c "[ \$(grep -c ': error:' '$tmp/batch.err') -eq 1 ] && grep -q 'damaged.pdf: error: not a readable PDF' '$tmp/batch.err'"
 check "batch: an output that holds errors is said in one warning line" sh -c "[ \$(grep -c 'ebetsu-kpi-r4.txt: warning: written, but it holds 1 error' '$tmp/batch.err') -eq 1 ]"
-check "batch: an output is the single-file output" cmp -s "$tmp/batch/ebetsu-kpi-r4.json" tests/golden/ebetsu-kpi-r4.json
+check "batch: an output is the single-file output" cmp -s "$tmp/batch/fixtures/ebetsu-kpi-r4.json" tests/golden/ebetsu-kpi-r4.json
 cp -r "$tmp/batch" "$tmp/batch-first"
 "$kpipe" extract fixtures/*.pdf fixtures/*.txt "$tmp/damaged.pdf" -d "$tmp/batch" -j 1 2>/dev/null
 check "batch: rerunning (one at a time) gives byte-identical outputs" diff -r "$tmp/batch-first" "$tmp/batch"
@@ -153,7 +154,7 @@ expect_fail "batch: two inputs, one output name" 2 "would both be written to" "$
 # --- JSON Schemas: every output validates (python3-jsonschema, draft 2020-12)
 "$kpipe" diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf --format json -o "$tmp/diff.json"
 check "every kpi-json output validates against schema/kpi-json-1.schema.json" \
-    /usr/bin/python3 tests/check-schema.py schema kpi-json-1.schema.json "$tmp"/batch/*.json
+    /usr/bin/python3 tests/check-schema.py schema kpi-json-1.schema.json "$tmp"/batch/fixtures/*.json
 check "the kpi-diff output validates against schema/kpi-diff-1.schema.json" \
     /usr/bin/python3 tests/check-schema.py schema kpi-diff-1.schema.json "$tmp/diff.json"
 sed 's/"kind":"revised"/"kind":"rewritten"/' "$tmp/diff.json" >"$tmp/bad-diff.json"
@@ -169,7 +170,7 @@ check "diff: revisions first in the text report" sh -c "head -3 '$tmp/diff.txt' 
 "$kpipe" diff --fail-on-revision fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null
 check "diff --fail-on-revision exits 1 on a revision" [ $? -eq 1 ]
 "$kpipe" diff --fail-on-revision tests/golden/ebetsu-kpi-r4.json fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/same.txt"
-check "diff of kpi-json against the PDF of the same edition: no change, exit 0" sh -c "[ $? -eq 0 ] && grep -q '^0 changes' '$tmp/same.txt'"
+check "diff of kpi-json against the PDF of the same edition: no change, exit 0" sh -c "[ $? -eq 0 ] && grep -q '^no changes' '$tmp/same.txt'"
 
 # --- CSV
 "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --format csv --bom -o "$tmp/seed.csv"
@@ -243,8 +244,8 @@ for delay in 0.05 0.1 0.2 0.3 0.5 0.8; do
     wait "$pid"
     [ $? -eq 143 ] && stopped=$((stopped + 1))
     sleep 0.1
-    leftover="$leftover$(ls -A "$tmp/int" | grep '^\.')$(pgrep -f -- "-d $tmp/int")"
-    for f in "$tmp"/int/*.json; do
+    leftover="$leftover$(find "$tmp/int" -name '.*' -type f)$(pgrep -f -- "-d $tmp/int")"
+    for f in $(find "$tmp/int" -name '*.json'); do
         [ -e "$f" ] && ! python3 -c "import json,sys; json.load(open(sys.argv[1]))['goals']" "$f" 2>/dev/null && leftover="$leftover $f"
     done
 done
@@ -299,6 +300,87 @@ check "-o onto a pipe or device writes into it, and leaves it one" sh -c "[ -p '
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" "$kpipe" frobnicate
 check "--help prints usage and exits 0" sh -c "'$kpipe' --help | grep -q '^Usage: kpipe'"
 check "--version" sh -c "'$kpipe' --version | grep -Eq '^kpipe [0-9]+\.[0-9]+\.[0-9]+$'"
+
+
+# --- the command line as Unix tools have it
+"$kpipe" extract - <fixtures/ebetsu-kpi-r4.txt 2>/dev/null | sed 's/"name":"-"/"name":"ebetsu-kpi-r4.txt"/' >"$tmp/stdin.json"
+check "extract -: standard input reads as the file" cmp -s "$tmp/stdin.json" tests/golden/ebetsu-kpi-r4.json
+"$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o - 2>/dev/null >"$tmp/dash.json"
+check "-o -: standard output" cmp -s "$tmp/dash.json" tests/golden/ebetsu-kpi-r4.json
+check "text - and check - read standard input" sh -c "'$kpipe' text - <fixtures/ebetsu-kpi-r4.txt | grep -q '^# columns:' &&
+    '$kpipe' check - <fixtures/ebetsu-kpi-r4.txt | grep -q '^-:23: error: The summary list gives goal 2 after goal 3'"
+check "diff OLD - reads NEW from standard input" sh -c "'$kpipe' diff fixtures/ebetsu-kpi-r4.txt - <fixtures/ebetsu-kpi-r4.txt | grep -q '^no changes$'"
+expect_fail "diff - -: standard input once only" 2 "standard input \(-\) can be only one of OLD and NEW" "$kpipe" diff - - </dev/null
+cp fixtures/ebetsu-kpi-r4.txt "$tmp/-o"
+check "-- ends the options: a file named -o is read" sh -c "'$kpipe' extract -- '$tmp/-o' 2>/dev/null | grep -q '\"name\":\"-o\"'"
+check "figure -5人 is a figure, not an option" sh -c "'$kpipe' figure -5人 | grep -q '\"value\":-5'"
+expect_fail "text of a file with no KPI table says so" 2 "hello.txt: error: no KPI table found" sh -c "echo hello >'$tmp/hello.txt'; '$kpipe' text '$tmp/hello.txt'"
+expect_fail "several inputs without -d are refused" 2 "several inputs: give -d DIR for one output each" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt fixtures/hokushin-kpi-h30.txt
+mkdir -p "$tmp/ed/2022" "$tmp/ed/2023"
+cp fixtures/ebetsu-kpi-r4.txt "$tmp/ed/2022/x.txt"
+cp fixtures/ebetsu-kpi-r5.txt "$tmp/ed/2023/x.txt"
+kpipe_abs=$(cd "$(dirname "$kpipe")" && pwd)/$(basename "$kpipe")
+(cd "$tmp/ed" && "$kpipe_abs" extract 2022/x.txt 2023/x.txt -d out 2>"$tmp/ed.err")
+check "-d keeps the inputs' folders apart (2022/x.txt → DIR/2022/x.json)" \
+    sh -c "[ -s '$tmp/ed/out/2022/x.json' ] && [ -s '$tmp/ed/out/2023/x.json' ] && ! cmp -s '$tmp/ed/out/2022/x.json' '$tmp/ed/out/2023/x.json'"
+check "a batch closes with one line saying what was written where" grep -q '^kpipe: wrote 2 of 2 outputs under out/$' "$tmp/ed.err"
+expect_fail "an option that does not apply is named" 2 "--bom does not apply to 'kpipe text' \(see kpipe text --help\)" \
+    "$kpipe" text fixtures/ebetsu-kpi-r4.txt --bom
+expect_fail "--bom without --format csv" 2 "--bom goes with --format csv" "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --bom
+expect_fail "--pretty with CSV" 2 "--pretty indents JSON; it does not go with --format csv" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt --format csv --pretty
+expect_fail "-o with -d" 2 "-o names one output and -d a folder of them" \
+    "$kpipe" extract fixtures/ebetsu-kpi-r4.txt -o "$tmp/x.json" -d "$tmp/xd"
+expect_fail "a value an option needs" 2 "option '--format' needs a value" "$kpipe" check fixtures/ebetsu-kpi-r4.txt --format
+check "COMMAND --help shows that command's options" sh -c "'$kpipe' check --help | grep -q '^Usage: kpipe check' &&
+    '$kpipe' check --help | grep -q -- '--baseline FILE' && ! '$kpipe' text --help | grep -q -- '--baseline'"
+check "-V prints the version" sh -c "'$kpipe' -V | grep -Eq '^kpipe [0-9]+\.[0-9]+\.[0-9]+$' && '$kpipe' diff -V | grep -q '^kpipe '"
+check "--color=always colours a report that is not on a terminal, never does not" \
+    sh -c "'$kpipe' check fixtures/ebetsu-kpi-r4.txt --color=always | grep -q \"\$(printf '\033')\" &&
+    ! '$kpipe' check fixtures/ebetsu-kpi-r4.txt --color=never | grep -q \"\$(printf '\033')\""
+expect_fail "--color takes auto, always or never" 2 "--color is auto, always or never, not 'sometimes'" \
+    "$kpipe" check fixtures/ebetsu-kpi-r4.txt --color=sometimes
+
+# --- accepted findings
+"$kpipe" check fixtures/ebetsu-kpi-r4.txt --ignore numbering,outlier >"$tmp/ign.txt"
+check "check --ignore leaves those codes out, and passes without the seed's one error" \
+    sh -c "[ $? -eq 0 ] && ! grep -q 'numbering\]\|outlier\]' '$tmp/ign.txt' && grep -q '^0 errors, 1 warning, 3 info in 1 file$' '$tmp/ign.txt'"
+expect_fail "check --ignore of an unknown code" 2 "--ignore: no check has the code 'nope'" \
+    "$kpipe" check fixtures/ebetsu-kpi-r4.txt --ignore nope
+"$kpipe" check fixtures/ebetsu-kpi-r4.txt --format json -o "$tmp/accepted.json"
+"$kpipe" check fixtures/ebetsu-kpi-r4.calc.pdf --baseline "$tmp/accepted.json" >"$tmp/base.txt"
+check "check --baseline: the same document (extracted again, from its PDF) passes, its findings accepted" \
+    sh -c "[ $? -eq 0 ] && grep -q '; 6 accepted (--baseline)$' '$tmp/base.txt'"
+sed 's/\t2\.2億円\t/\t2.2.2億円\t/' fixtures/ebetsu-kpi-r4.txt >"$tmp/ebetsu-kpi-r4.txt"
+"$kpipe" check "$tmp/ebetsu-kpi-r4.txt" --baseline "$tmp/accepted.json" --format github >"$tmp/new.gh"
+rc=$?
+check "check --baseline: one new malformed figure fails the run, and is the only finding annotated" \
+    sh -c "[ $rc -eq 1 ] && [ \$(wc -l <'$tmp/new.gh') -eq 1 ] && grep -q '^::error .*title=kpipe malformed-figure::Goal 1 row 7 actuals.2021「2.2.2億円」' '$tmp/new.gh'"
+expect_fail "check --baseline of a file that is no report" 2 "not a baseline: give a report written by kpipe check --format json" \
+    "$kpipe" check fixtures/ebetsu-kpi-r4.txt --baseline tests/golden/ebetsu-kpi-r4.json
+
+# --- diffs
+"$kpipe" diff fixtures/ebetsu-kpi-r4.txt fixtures/hokushin-kpi-h30.txt >"$tmp/cities.txt"
+check "diff counts every kind of change in its closing line" \
+    grep -q '^118 changes: 44 added, 30 removed, 12 baseline-changed, 12 target-changed, 12 renamed, 8 row-removed$' "$tmp/cities.txt"
+check "diff warns when the editions name different municipalities and periods" \
+    sh -c "grep -q '^warning: the editions name different municipalities (江別市, 北辰市)' '$tmp/cities.txt' &&
+    grep -q '^warning: the editions have different plan periods (FY2020–2024, FY2015–2019)' '$tmp/cities.txt'"
+sed 's/市内インターンシップ等への参加学生数/市内インターンシップ等への参加学生数 /; s/(KPI)/（KPI）/' fixtures/ebetsu-kpi-r4.txt >"$tmp/widths.txt"
+"$kpipe" diff fixtures/ebetsu-kpi-r4.txt "$tmp/widths.txt" --exit-code >"$tmp/widths.diff"
+check "diff: a name that differs only in width or wrapping is no rename (exit 0 with --exit-code)" \
+    sh -c "[ $? -eq 0 ] && grep -q '^no changes$' '$tmp/widths.diff'"
+"$kpipe" diff fixtures/ebetsu-kpi-r4.txt fixtures/ebetsu-kpi-r5.txt --exit-code >/dev/null
+check "diff --exit-code exits 1 when anything changed" [ $? -eq 1 ]
+
+# --- assessments in decimal
+check "progress is a decimal of at most 4 places" sh -c "! grep -Eq '\"progress\":-?[0-9]+\.[0-9]{5,}' tests/golden/*.json && grep -q '\"progress\":0.3333,' tests/golden/ebetsu-kpi-r4.json"
+
+# --- passwords off the command line
+printf 'kpipe\n' >"$tmp/pw"
+check "--password-file opens an encrypted PDF" sh -c "'$kpipe' text fixtures/bad/encrypted.pdf --password-file '$tmp/pw' | grep -q '^# columns:'"
+check "\$KPIPE_PASSWORD opens an encrypted PDF" sh -c "KPIPE_PASSWORD=kpipe '$kpipe' text fixtures/bad/encrypted.pdf | grep -q '^# columns:'"
 
 echo "# cli: $((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

@@ -44,7 +44,7 @@ for h in figure text rules json pdf; do
 done
 rm -rf "$corpus"
 
-for script in cli catalogue; do
+for script in cli catalogue readme; do
     sh "tests/$script.sh" "$build/kpipe" >"$log" 2>&1
     rc=$?
     p=$(grep -c '^ok ' "$log")
