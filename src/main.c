@@ -2,6 +2,7 @@
  * input (text.c / pdf.c) → parse.c → json.c, and reports errors in one line. */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@
 #include "kpipe/rules.h"
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
+
+#include "i18n.h"
 
 #ifndef KPIPE_VERSION
 #define KPIPE_VERSION "0.1.0"
@@ -55,28 +58,21 @@ static int usage_error(const char *fmt, const char *arg)
     return KP_EXIT_UNUSABLE;
 }
 
-/* The rules folder: --rules, $KPIPE_RULES, else the nearest rules/ (a build
- * tree) or share/kpipe/rules (an installed tree) in the program's folder or
- * one of its three parents, else the configured one. */
-static char *rules_dir_find(const char *given)
+/* A folder beside the program: BUILT (in a build tree) or INSTALLED (under
+ * an installed prefix), in the program's folder or one of its three parents,
+ * that holds PROBE. Newly allocated; NULL when there is none. */
+static char *beside_program(const char *built, const char *installed, const char *probe)
 {
-    if (given)
-        return g_strdup(given);
-    const char *env = g_getenv("KPIPE_RULES");
-    if (env && *env)
-        return g_strdup(env);
     char *found = NULL;
-    char *dir = NULL;
     char *exe = g_file_read_link("/proc/self/exe", NULL);
-    if (exe)
-        dir = g_path_get_dirname(exe);
+    char *dir = exe ? g_path_get_dirname(exe) : NULL;
     for (int up = 0; dir && up < 4 && !found; up++) {
-        const char *candidates[] = {"rules", "share/kpipe/rules"};
+        const char *candidates[] = {built, installed};
         for (size_t i = 0; i < G_N_ELEMENTS(candidates) && !found; i++) {
-            char *probe = g_build_filename(dir, candidates[i], "figure.rules", NULL);
-            if (g_file_test(probe, G_FILE_TEST_IS_REGULAR))
+            char *path = g_build_filename(dir, candidates[i], probe, NULL);
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
                 found = g_build_filename(dir, candidates[i], NULL);
-            g_free(probe);
+            g_free(path);
         }
         char *parent = g_path_get_dirname(dir);
         g_free(dir);
@@ -84,6 +80,20 @@ static char *rules_dir_find(const char *given)
     }
     g_free(dir);
     g_free(exe);
+    return found;
+}
+
+/* The rules folder: --rules, $KPIPE_RULES, else the nearest rules/ (a build
+ * tree) or share/kpipe/rules (an installed tree) beside the program, else
+ * the configured one. */
+static char *rules_dir_find(const char *given)
+{
+    if (given)
+        return g_strdup(given);
+    const char *env = g_getenv("KPIPE_RULES");
+    if (env && *env)
+        return g_strdup(env);
+    char *found = beside_program("rules", "share/kpipe/rules", "figure.rules");
     return found ? found : g_strdup(KPIPE_RULES_DIR);
 }
 
@@ -97,6 +107,41 @@ static kp_rules *load_rules(const char *given, kp_error *err)
         return NULL;
     }
     return rules;
+}
+
+/* ---- the message language -------------------------------------------------
+ * Catalogues are looked for beside the program, as the rules are: locale/
+ * in a build tree, share/locale in an installed one. */
+
+/* Messages in LANG ("ja", "en"), or, for NULL, in the language the
+ * environment asks for. gettext honours $LANGUAGE only outside the C
+ * locale, and a machine may lack ja_JP.UTF-8: C.UTF-8 serves then (only
+ * LC_MESSAGES and LC_CTYPE change: numbers are never written otherwise). */
+static void messages_language(const char *lang)
+{
+    setlocale(LC_CTYPE, "");
+    const char *now = setlocale(LC_MESSAGES, "");
+    if (!now || strcmp(now, "C") == 0 || strcmp(now, "POSIX") == 0)
+        setlocale(LC_MESSAGES, "C.UTF-8");
+    const char *asked = g_getenv("LANGUAGE");
+    if (!lang && !(asked && *asked)) {
+        const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+        lang = "en";
+        for (size_t i = 0; i < G_N_ELEMENTS(vars); i++) {
+            const char *v = g_getenv(vars[i]);
+            if (v && *v) {
+                lang = g_str_has_prefix(v, "ja") ? "ja" : "en";
+                break;
+            }
+        }
+    }
+    if (lang)
+        g_setenv("LANGUAGE", lang, TRUE);
+    char *dir = beside_program("locale", "share/locale", "ja/LC_MESSAGES/" KP_TEXT_DOMAIN ".mo");
+    if (dir)
+        bindtextdomain(KP_TEXT_DOMAIN, dir);
+    bind_textdomain_codeset(KP_TEXT_DOMAIN, "UTF-8");
+    g_free(dir);
 }
 
 /* ---- commands and options, as data -----------------------------------------
@@ -130,6 +175,7 @@ enum {
     OPT_EXIT_CODE,
     OPT_COLOR,
     OPT_TIME_LIMIT,
+    OPT_LANG,
 };
 
 typedef struct {
@@ -179,6 +225,9 @@ static const cli_option option_table[] = {
     {"rules", OPT_RULES, "DIR", CMD_ALL,
      "read the rules from DIR (default: $KPIPE_RULES, the rules/\nfolder beside the program, or "
      KPIPE_RULES_DIR ")"},
+    {"lang", OPT_LANG, "L", CMD_ALL,
+     "messages in ja (Japanese) or en (English); default: from\n$LANGUAGE, $LC_ALL, "
+     "$LC_MESSAGES or $LANG (extract: en, so\nthat kpi-json's bytes are the same everywhere)"},
     {"help", 'h', NULL, CMD_ALL, "show this help and exit"},
     {"version", 'V', NULL, CMD_ALL, "show the version and exit"},
 };
@@ -192,6 +241,7 @@ typedef struct {
     const char *ignore;
     const char *baseline;
     const char *color;
+    const char *lang;
     bool pretty, strict, bom, keep_formulas, fail_on_revision, exit_code;
     int jobs;
     kp_pdf_options pdf;
@@ -430,6 +480,12 @@ static int option_take(const cli_command *c, int key, const char *value, read_op
     case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
     case OPT_EXIT_CODE: o->exit_code = true; break;
     case OPT_RULES: o->rules_dir = value; break;
+    case OPT_LANG:
+        if (strcmp(value, "ja") && strcmp(value, "en"))
+            return usage_error("--lang is ja or en, not '%s'", value);
+        o->lang = value;
+        messages_language(value);
+        break;
     case OPT_COLOR:
         if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
             return usage_error("--color is auto, always or never, not '%s'", value);
@@ -614,10 +670,11 @@ static void summarise_errors(const char *file, const kp_document *doc)
     }
     if (!errors)
         return;
-    char *line = g_strdup_printf("%s: warning: written, but it holds %u error%s (first, %s: %s); "
-                                 "`kpipe check %s` lists them\n",
-                                 file, errors, errors == 1 ? "" : "s", first->code, first->message,
-                                 file);
+    char *count = g_strdup_printf(ngettext("%u error", "%u errors", errors), errors);
+    char *line = g_strdup_printf(_("%s: warning: written, but it holds %s (first, %s: %s); "
+                                   "`kpipe check %s` lists them\n"),
+                                 file, count, first->code, first->message, file);
+    g_free(count);
     (void)fd_write_all(STDERR_FILENO, line, strlen(line)); /* one write: lines stay whole */
     g_free(line);
 }
@@ -806,8 +863,8 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
                 status = KP_EXIT_UNUSABLE;
                 failed++;
             }
-        fprintf(stderr, "kpipe: wrote %d of %d outputs under %s/%s\n", n - failed, n, dir,
-                failed ? " (the failed inputs are named above)" : "");
+        fprintf(stderr, _("kpipe: wrote %d of %d outputs under %s/%s\n"), n - failed, n, dir,
+                failed ? _(" (the failed inputs are named above)") : "");
     }
     for (int i = 0; i < n; i++) {
         g_free(items[i].out);
@@ -819,6 +876,8 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
 
 static int cmd_extract(read_options *o)
 {
+    if (!o->lang) /* kpi-json's messages, like its bytes, the same everywhere */
+        messages_language("en");
     bool csv = false;
     if (o->format && strcmp(o->format, "csv") == 0)
         csv = true;
@@ -1036,6 +1095,7 @@ static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *me
 int main(int argc, char **argv)
 {
     g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
+    messages_language(NULL);
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *name = argv[1];

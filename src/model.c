@@ -1,6 +1,8 @@
 /* kpipe — the document model: decimals, constructors and destructors. */
 #include "kpipe/model.h"
 
+#include "i18n.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,6 +394,54 @@ void document_sort(kp_document *doc)
         g_ptr_array_sort(g->measures, by_measure_number);
         g_ptr_array_sort(g->rows, by_row_number);
     }
+}
+
+bool messages_in_japanese(void)
+{
+    /* the catalogue translates this one msgid to its own language's code */
+    return strcmp(_("messages:en"), "messages:ja") == 0;
+}
+
+/* Fiscal year FY as the document prints its years: R2年度, H27年度, 2020年度. */
+static void year_name(GString *out, const kp_document *doc, int fy)
+{
+    if (doc->era_years && fy >= 2019)
+        fy == 2019 ? g_string_append(out, "R元年度") : g_string_append_printf(out, "R%d年度", fy - 2018);
+    else if (doc->era_years && fy >= 1989)
+        fy == 1989 ? g_string_append(out, "H元年度") : g_string_append_printf(out, "H%d年度", fy - 1988);
+    else
+        g_string_append_printf(out, "%d年度", fy);
+}
+
+char *document_place(const kp_document *doc, int goal, int row, const char *field)
+{
+    GString *s = g_string_new(NULL);
+    bool ja = messages_in_japanese();
+    if (goal)
+        g_string_append_printf(s, ja ? "基本目標%d" : "Goal %d", goal);
+    if (row)
+        g_string_append_printf(s, ja ? " No.%d" : " row %d", row);
+    if (field && !ja) {
+        g_string_append_printf(s, " %s", field);
+    } else if (field) {
+        static const struct {
+            const char *field, *name;
+        } names[] = {{"baseline", "基準値"}, {"target", "目標値"}, {"achievement", "達成率"}};
+        const char *name = NULL;
+        for (size_t i = 0; i < G_N_ELEMENTS(names) && !name; i++)
+            if (strcmp(field, names[i].field) == 0)
+                name = names[i].name;
+        g_string_append_c(s, ' ');
+        if (name) {
+            g_string_append(s, name);
+        } else if (g_str_has_prefix(field, "actuals.") && atoi(field + 8) > 0) {
+            year_name(s, doc, atoi(field + 8));
+            g_string_append(s, " 実績値");
+        } else {
+            g_string_append(s, field);
+        }
+    }
+    return g_string_free(s, FALSE);
 }
 
 void document_diagnose(kp_document *doc, kp_severity severity, const char *code, int goal,

@@ -8,6 +8,8 @@
  * title, the municipality and the plan period are found. */
 #include "kpipe/parse.h"
 
+#include "i18n.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -553,6 +555,7 @@ static void front_period(parser *p, const char *text)
         int first = a ? fiscal_year_parse(p->rules, a, true) : 0;
         int last = b ? fiscal_year_parse(p->rules, b, true) : 0;
         if (first && last && first <= last) {
+            doc->era_years |= fiscal_year_era(p->rules, a);
             doc->has_period = true;
             doc->first_fy = first;
             doc->last_fy = last;
@@ -706,11 +709,11 @@ static void choose_title(parser *p)
     }
     if (!doc->title)
         document_diagnose(doc, KP_SEV_WARNING, "no-title", 0, 0, NULL, 0, 0,
-                          "The document has no title line naming its 戦略 or 計画 above the "
-                          "tables.");
+                          _("The document has no title line naming its 戦略 or 計画 above the "
+                            "tables."));
     else if (!doc->municipality)
         document_diagnose(doc, KP_SEV_INFO, "no-municipality", 0, 0, NULL, 0, 0,
-                          "No municipality (…市, …町, …村) is named in the title lines.");
+                          _("No municipality (…市, …町, …村) is named in the title lines."));
 }
 
 /* ---- the document ----------------------------------------------------- */
@@ -841,8 +844,8 @@ static void goal_out_of_range(parser *p, const kp_grid_line *line, guint cell)
         char *num = kp_match_dup(&m, 1);
         document_diagnose(p->doc, KP_SEV_ERROR, "numbering", 0, 0, NULL, line->where.page,
                           line->where.line,
-                          "A goal is numbered「%s」: goal numbers run from 1 to %d; the line is "
-                          "not read as a goal.",
+                          _("A goal is numbered「%s」: goal numbers run from 1 to %d; the line "
+                            "is not read as a goal."),
                           num ? num : "", KP_MAX_NUMBER);
         g_free(num);
         kp_match_free(&m);
@@ -1033,7 +1036,7 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
     g_free(p.kpi_line);
     if (!any_table) {
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
-                     "no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)");
+                     _("no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)"));
         document_free(p.doc);
         return NULL;
     }

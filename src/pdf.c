@@ -25,6 +25,8 @@
 #include "kpipe/output.h"
 #include "kpipe/text.h"
 
+#include "i18n.h"
+
 /* Pixels a point for finding rulings: a hairline border stays at least one
  * pixel wide, and a 5 pt run is 7 pixels. */
 #define RULING_SCALE 1.0
@@ -610,10 +612,10 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
             kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
-                         options->password ? "encrypted, and the password given does not open it"
-                                           : "encrypted: give its password with --password");
+                         options->password ? _("encrypted, and the password given does not open it")
+                                           : _("encrypted: give its password with --password"));
         else
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "not a readable PDF (%s)",
+            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, _("not a readable PDF (%s)"),
                          gerr ? gerr->message : "damaged beyond repair");
         goto out;
     }
@@ -676,7 +678,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         grid_free(grid);
         grid = NULL;
         kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
-                     "no text layer (a scanned image?): OCR is needed before kpipe can read it");
+                     _("no text layer (a scanned image?): OCR is needed before kpipe can read it"));
         goto out;
     }
     /* Fonts without a Unicode map (no ToUnicode) read as whatever their

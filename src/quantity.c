@@ -4,6 +4,8 @@
  * decimal arithmetic the rules cannot. */
 #include "kpipe/quantity.h"
 
+#include "i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,18 +95,18 @@ static bool numeral_value(const kp_rules *rules, const char *s, size_t len, kp_d
             j = (size_t)(g_utf8_next_char(s + j) - s);
         kp_decimal term;
         if (j == i || !digits_value(s + i, j - i, &term)) {
-            check_set(check, KP_FIGURE_MALFORMED, "its digits do not form a number");
+            check_set(check, KP_FIGURE_MALFORMED, _("its digits do not form a number"));
             return false;
         }
         int64_t mult = 1;
         size_t sl = j < len ? scale_at(rules, s, len, j, &mult) : 0;
         if (j < len && sl == 0) {
-            check_set(check, KP_FIGURE_MALFORMED, "「%.*s」is not a scale word of rules/scale.rules",
+            check_set(check, KP_FIGURE_MALFORMED, _("「%.*s」is not a scale word of rules/scale.rules"),
                       (int)(len - j), s + j);
             return false;
         }
         if (!decimal_mul_int(&term, mult) || !decimal_add(&total, term)) {
-            check_set(check, KP_FIGURE_MALFORMED, "the number is beyond ±2^53");
+            check_set(check, KP_FIGURE_MALFORMED, _("the number is beyond ±2^53"));
             return false;
         }
         i = j + sl;
@@ -201,9 +203,9 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
                              KP_MATCH_WHOLE, &m);
     if (matched != 1) {
         if (matched < 0) /* PCRE2's match or depth limit: a hostile cell, not a hang */
-            check_set(check, KP_FIGURE_MALFORMED, "the figure rules gave up on it (PCRE2 match limit)");
+            check_set(check, KP_FIGURE_MALFORMED, _("the figure rules gave up on it (PCRE2 match limit)"));
         else
-            check_set(check, KP_FIGURE_MALFORMED, "it is neither a figure nor a no-figure mark");
+            check_set(check, KP_FIGURE_MALFORMED, _("it is neither a figure nor a no-figure mark"));
         g_string_free(work, TRUE);
         return q;
     }
@@ -216,7 +218,7 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
     if (ok && negative)
         value.coef = -value.coef;
     if (ok && !decimal_in_range(value)) {
-        check_set(check, KP_FIGURE_MALFORMED, "the number is beyond ±2^53");
+        check_set(check, KP_FIGURE_MALFORMED, _("the number is beyond ±2^53"));
         ok = false;
     }
     if (ok) {
@@ -233,7 +235,7 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
                 q->unit = unit;
                 q->unit_known = false;
                 check_set(check, KP_FIGURE_UNKNOWN_UNIT,
-                          "the counter「%s」is not listed in rules/unit.rules", unit);
+                          _("the counter「%s」is not listed in rules/unit.rules"), unit);
             }
         }
     }
@@ -244,7 +246,7 @@ kp_quantity *quantity_parse(const kp_rules *rules, const char *cell, kp_figure_c
 
 /* The first year of KEY (NFKC, no spaces) by the era rules, the earliest
  * match winning; *END receives where it ends. 0 when none. */
-static int year_in(const kp_rules *rules, const char *key, bool whole, size_t *end)
+static int year_in(const kp_rules *rules, const char *key, bool whole, size_t *end, bool *era)
 {
     int year = 0;
     size_t n, best = (size_t)-1;
@@ -262,6 +264,8 @@ static int year_in(const kp_rules *rules, const char *key, bool whole, size_t *e
                 year = atoi(rs[i]->name) + within;
                 best = ms;
                 *end = me;
+                if (era) /* an era's rule names the year before it; the Western one 0 */
+                    *era = atoi(rs[i]->name) != 0;
             }
         }
         g_free(y);
@@ -274,16 +278,26 @@ int fiscal_year_parse(const kp_rules *rules, const char *text, bool whole)
 {
     char *key = cell_key(text);
     size_t end;
-    int year = year_in(rules, key, whole, &end);
+    int year = year_in(rules, key, whole, &end, NULL);
     g_free(key);
     return year;
+}
+
+bool fiscal_year_era(const kp_rules *rules, const char *text)
+{
+    char *key = cell_key(text);
+    size_t end;
+    bool era = false;
+    year_in(rules, key, false, &end, &era);
+    g_free(key);
+    return era;
 }
 
 int fiscal_year_dated(const kp_rules *rules, const char *text)
 {
     char *key = cell_key(text);
     size_t end = 0;
-    int year = year_in(rules, key, false, &end);
+    int year = year_in(rules, key, false, &end, NULL);
     kp_match m;
     const kp_rule *month = rules_find(rules, "structure", "year-month");
     /* a bare 年 (no 度) with a month is a date: Jan–Mar close the year before */

@@ -8,6 +8,8 @@
 #include "kpipe/json.h"
 #include "kpipe/validate.h"
 
+#include "i18n.h"
+
 bool report_format_parse(const char *name, kp_report_format *format)
 {
     static const struct {
@@ -78,20 +80,27 @@ static void render_text(GString *out, const kp_checked *in, size_t n, bool color
             g_string_append_printf(out, ":%s %s%s:%s %s [%s]%s\n", color ? "\033[0m" : "",
                                    color ? severity_colour[d->severity] : "",
                                    severity_name(d->severity), color ? "\033[0m" : "", d->message,
-                                   d->code, d->accepted ? " (accepted)" : "");
+                                   d->code, d->accepted ? _(" (accepted)") : "");
             if (d->accepted)
                 accepted++;
             else
                 totals[d->severity]++;
         }
     }
-    g_string_append_printf(out, "%d error%s, %d warning%s, %d info in %zu file%s", totals[0],
-                           totals[0] == 1 ? "" : "s", totals[1], totals[1] == 1 ? "" : "s",
-                           totals[2], n, n == 1 ? "" : "s");
+    char *errors = g_strdup_printf(ngettext("%d error", "%d errors", totals[0]), totals[0]);
+    char *warnings = g_strdup_printf(ngettext("%d warning", "%d warnings", totals[1]), totals[1]);
+    char *infos = g_strdup_printf(ngettext("%d info", "%d info", totals[2]), totals[2]);
+    char *files = g_strdup_printf(ngettext("%zu file", "%zu files", n), n);
+    /* TRANSLATORS: errors, warnings, info, files: "1 error, 2 warnings, 3 info in 1 file" */
+    g_string_append_printf(out, _("%s, %s, %s in %s"), errors, warnings, infos, files);
+    g_free(errors);
+    g_free(warnings);
+    g_free(infos);
+    g_free(files);
     if (accepted)
-        g_string_append_printf(out, "; %d accepted (--baseline)", accepted);
+        g_string_append_printf(out, _("; %d accepted (--baseline)"), accepted);
     if (unusable)
-        g_string_append_printf(out, " (%d unusable)", unusable);
+        g_string_append_printf(out, _(" (%d unusable)"), unusable);
     g_string_append_c(out, '\n');
 }
 

@@ -7,6 +7,8 @@
 
 #include "parser.h"
 
+#include "i18n.h"
+
 typedef void (*cell_reader)(row_context *ctx, const column_info *col, const char *cell);
 
 typedef struct {
@@ -163,8 +165,8 @@ static void read_actual(row_context *ctx, const column_info *col, const char *ce
         t->year_missing_said = true;
         document_diagnose(ctx->p->doc, KP_SEV_ERROR, "unknown-year", t->goal->number,
                           ctx->row->number, NULL, t->where.page, t->where.line,
-                          "Goal %d's table has an actuals column「%s」that names no fiscal "
-                          "year, nor do the title lines; its figures are not read.",
+                          _("Goal %d's table has an actuals column「%s」that names no fiscal "
+                            "year, nor do the title lines; its figures are not read."),
                           t->goal->number, col->heading);
     }
 }

@@ -8,6 +8,8 @@
 #include "kpipe/limits.h"
 #include "parser.h"
 
+#include "i18n.h"
+
 /* Heading cells longer than this are prose, not a heading. */
 #define HEADING_MAX_CHARS 40
 
@@ -127,14 +129,14 @@ static void note_columns(parser *p, const detail_table *t)
 static void unknown_column(parser *p, const detail_table *t, const column_info *col)
 {
     int goal = t->goal ? t->goal->number : 0;
-    char page[32] = "";
+    char page[64] = "";
     if (t->where.page)
-        snprintf(page, sizeof page, " (page %d)", t->where.page);
+        snprintf(page, sizeof page, _(" (page %d)"), t->where.page);
     document_diagnose(p->doc, KP_SEV_WARNING, "unknown-column", goal, 0, NULL, t->where.page,
                       t->where.line,
-                      "The table of goal %d%s has a column headed「%s」that kpipe does not "
-                      "know; its cells are not read. Add the heading word to the rule of its "
-                      "role in rules/structure.rules.",
+                      _("The table of goal %d%s has a column headed「%s」that kpipe does not "
+                        "know; its cells are not read. Add the heading word to the rule of its "
+                        "role in rules/structure.rules."),
                       goal, page, col->heading);
 }
 
@@ -196,6 +198,7 @@ static void table_years(parser *p, detail_table *t)
         int fy = col->fy ? col->fy : p->report_fy;
         if (!actual || !fy || t->indicators)
             continue;
+        p->doc->era_years |= col->fy && fiscal_year_era(p->rules, col->heading);
         if (first_table_of_goal)
             g_array_append_val(g->fiscal_years, fy);
         bool seen = false;
@@ -222,15 +225,19 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
     ctx->t->figures++;
     if (check.status == KP_FIGURE_MALFORMED) {
         ctx->t->malformed++;
+        char *at = document_place(p->doc, goal, row->number, field);
         document_diagnose(p->doc, KP_SEV_ERROR, "malformed-figure", goal, row->number, field,
                           row->where.page, row->where.line,
-                          "Goal %d row %d %s「%s」is not a figure: %s; correct the cell.", goal,
-                          row->number, field, q->text, check.reason);
+                          _("%s「%s」is not a figure: %s; correct the cell."), at, q->text,
+                          check.reason);
+        g_free(at);
     } else if (check.status == KP_FIGURE_UNKNOWN_UNIT) {
+        char *at = document_place(p->doc, goal, row->number, field);
         document_diagnose(p->doc, KP_SEV_WARNING, "unknown-unit", goal, row->number, field,
                           row->where.page, row->where.line,
-                          "Goal %d row %d %s「%s」: %s; add it there if it is a unit.", goal,
-                          row->number, field, q->text, check.reason);
+                          _("%s「%s」: %s; add it there if it is a unit."), at, q->text,
+                          check.reason);
+        g_free(at);
     }
     kp_match m;
     /* a rate printed inside a value cell: 9件(達成率 75%) */
@@ -260,7 +267,8 @@ static kp_goal *table_goal(parser *p, detail_table *t, const kp_location *where)
     if (!t->goal) {
         t->goal = detail_goal(p, 1, NULL, where);
         document_diagnose(p->doc, KP_SEV_INFO, "no-goal", 1, 0, NULL, where->page, where->line,
-                          "A KPI table names no 基本目標 (goal); its rows are given as goal 1.");
+                          _("A KPI table names no 基本目標 (goal); its rows are given as goal "
+                            "1."));
     }
     return t->goal;
 }
@@ -326,8 +334,8 @@ static void table_flush_row(parser *p)
         row->number = (int)to->len + 1;
         document_diagnose(p->doc, KP_SEV_ERROR, "numbering", g->number, row->number, NULL,
                           row->where.page, row->where.line,
-                          "Goal %d has a row numbered「%s」: row numbers run from 1 to %d; it is "
-                          "given as row %d.",
+                          _("Goal %d has a row numbered「%s」: row numbers run from 1 to %d; it "
+                            "is given as row %d."),
                           g->number, printed, KP_MAX_NUMBER, row->number);
     }
     row_read(p, t, cells, row);
@@ -368,8 +376,8 @@ void table_end(parser *p)
     if (t->figures >= 4 && t->malformed * 2 > t->figures)
         document_diagnose(p->doc, KP_SEV_ERROR, "unreadable-table", t->goal ? t->goal->number : 0,
                           0, NULL, t->where.page, t->where.line,
-                          "%d of the %d figure cells of goal %d's table are not figures: its "
-                          "columns were not understood (see `kpipe text`); check the table.",
+                          _("%d of the %d figure cells of goal %d's table are not figures: its "
+                            "columns were not understood (see `kpipe text`); check the table."),
                           t->malformed, t->figures, t->goal ? t->goal->number : 0);
     for (guint i = 0; i < t->columns->len; i++)
         g_free(g_array_index(t->columns, column_info, i).heading);

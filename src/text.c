@@ -11,6 +11,8 @@
 #include "kpipe/files.h"
 #include "kpipe/limits.h"
 
+#include "i18n.h"
+
 static int line_of(const char *start, const char *at)
 {
     int line = 1;
@@ -22,7 +24,7 @@ static int line_of(const char *start, const char *at)
 char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err)
 {
     if (len == 0) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "empty file");
+        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, _("empty file"));
         return NULL;
     }
     if (len >= 2 && ((unsigned char)bytes[0] == 0xFF || (unsigned char)bytes[0] == 0xFE) &&

@@ -1,6 +1,8 @@
 /* kpipe — the checks and the assessment (see include/kpipe/validate.h). */
 #include "kpipe/validate.h"
 
+#include "i18n.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,19 @@ static kp_severity severity_of(const char *code)
 #define DIAG(doc, code, goal, row, field, where, ...)                                            \
     document_diagnose((doc), severity_of(code), (code), (goal), (row), (field), (where)->page,   \
                       (where)->line, __VA_ARGS__)
+
+/* A finding whose message begins with its place: the figure (DIAG_AT, "%s"
+ * then the rest) or the row (DIAG_ROW), named in the message language. */
+#define DIAG_PLACED(doc, code, goal, row, field, named, where, fmt, ...)                         \
+    do {                                                                                         \
+        char *place_ = document_place((doc), (goal), (row), (named));                            \
+        DIAG(doc, code, goal, row, field, where, fmt, place_, __VA_ARGS__);                      \
+        g_free(place_);                                                                          \
+    } while (0)
+#define DIAG_AT(doc, code, goal, row, field, where, fmt, ...)                                    \
+    DIAG_PLACED(doc, code, goal, row, field, field, where, fmt, __VA_ARGS__)
+#define DIAG_ROW(doc, code, goal, row, field, where, fmt, ...)                                   \
+    DIAG_PLACED(doc, code, goal, row, field, NULL, where, fmt, __VA_ARGS__)
 
 /* ---- figures of a row ----------------------------------------------------- */
 
@@ -120,11 +135,14 @@ static void check_kpi_units(kp_document *doc, kp_goal *g, guint first, guint end
                 ref_text = g_strdup(f->q->text);
                 ref_unit = g_strdup(f->q->unit);
             } else if (strcmp(f->q->unit, ref_unit) != 0) {
+                char *at = document_place(doc, g->number, r->number, f->field);
+                char *ref = document_place(doc, 0, 0, ref_field);
                 DIAG(doc, "unit-mismatch", g->number, r->number, f->field, &r->where,
-                     "Goal %d row %d %s「%s」is in %s, but the KPI's %s「%s」(row %d) is in %s; "
-                     "give the KPI's figures one unit.",
-                     g->number, r->number, f->field, f->q->text, f->q->unit, ref_field,
-                     ref_text, ref_row->number, ref_unit);
+                     _("%s「%s」is in %s, but the KPI's%s「%s」(row %d) is in %s; give the "
+                       "KPI's figures one unit."),
+                     at, f->q->text, f->q->unit, ref, ref_text, ref_row->number, ref_unit);
+                g_free(at);
+                g_free(ref);
             }
         }
         figures_free(figs);
@@ -154,10 +172,9 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
         if (numeric(f->q) && f->q->unit && strcmp(f->q->unit, "%") == 0) {
             double v = value_of(f->q);
             if (v < 0 || v > 100)
-                DIAG(doc, "percent-range", g->number, r->number, f->field, &r->where,
-                     "Goal %d row %d %s「%s」is a percentage outside 0–100; check the figure "
-                     "and its unit.",
-                     g->number, r->number, f->field, f->q->text);
+                DIAG_AT(doc, "percent-range", g->number, r->number, f->field, &r->where,
+                        _("%s「%s」is a percentage outside 0–100; check the figure and its unit."),
+                        f->q->text);
         }
     }
     /* a figure ten times its neighbours: the mark of a unit slip or a typo */
@@ -196,10 +213,10 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
             }
             if (far) {
                 const figure_ref *f = &g_array_index(figs, figure_ref, g_array_index(nz, guint, i));
-                DIAG(doc, "outlier", g->number, r->number, f->field, &r->where,
-                     "Goal %d row %d %s「%s」is ten times larger or smaller than its neighbours "
-                     "in the row; check for a unit slip (人 for 万人) or a typo.",
-                     g->number, r->number, f->field, f->q->text);
+                DIAG_AT(doc, "outlier", g->number, r->number, f->field, &r->where,
+                        _("%s「%s」is ten times larger or smaller than its neighbours in the row; "
+                          "check for a unit slip (人 for 万人) or a typo."),
+                        f->q->text);
             }
         }
         g_array_free(mags, TRUE);
@@ -226,10 +243,10 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
             if (have_last && decimal_compare(now, last) < 0) {
                 char field[32];
                 snprintf(field, sizeof field, "actuals.%d", a->fy);
-                DIAG(doc, "cumulative-decrease", g->number, r->number, field, &r->where,
-                     "Goal %d row %d %s「%s」makes the running total of a (累計) KPI go down; "
-                     "a running total can only grow.",
-                     g->number, r->number, field, a->quantity->text);
+                DIAG_AT(doc, "cumulative-decrease", g->number, r->number, field, &r->where,
+                        _("%s「%s」makes the running total of a (累計) KPI go down; a running "
+                          "total can only grow."),
+                        a->quantity->text);
             }
             last = now;
             have_last = true;
@@ -239,11 +256,11 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
 
     if (r->kpi_name && !r->kpi_inherited) {
         if (!numeric(r->target))
-            DIAG(doc, "missing-target", g->number, r->number, "target", &r->where,
-                 "Goal %d row %d (%s) has no target figure.", g->number, r->number, r->kpi_name);
+            DIAG_ROW(doc, "missing-target", g->number, r->number, "target", &r->where,
+                     _("%s (%s) has no target figure."), r->kpi_name);
         if (!numeric(r->baseline))
-            DIAG(doc, "missing-baseline", g->number, r->number, "baseline", &r->where,
-                 "Goal %d row %d (%s) has no baseline figure.", g->number, r->number, r->kpi_name);
+            DIAG_ROW(doc, "missing-baseline", g->number, r->number, "baseline", &r->where,
+                     _("%s (%s) has no baseline figure."), r->kpi_name);
     }
 }
 
@@ -266,16 +283,16 @@ static void check_years(kp_document *doc, kp_goal *g)
         consecutive &= g_array_index(ys, int, i) == g_array_index(ys, int, i - 1) + 1;
     if (!consecutive)
         DIAG(doc, "year-columns", g->number, 0, NULL, &g->where,
-             "Goal %d's table has fiscal-year columns %s; they must follow one another, one "
-             "column a year.",
+             _("Goal %d's table has fiscal-year columns %s; they must follow one another, one "
+               "column a year."),
              g->number, text);
     else if (doc->has_period && (g_array_index(ys, int, 0) < doc->first_fy ||
                                  g_array_index(ys, int, ys->len - 1) > doc->last_fy))
         /* an edition prints the years up to its own: fewer columns than the
          * period has years is no fault, a year outside it is */
         DIAG(doc, "year-columns", g->number, 0, NULL, &g->where,
-             "Goal %d's table has fiscal-year columns %s, but the plan period is %d–%d; a "
-             "column lies outside the period.",
+             _("Goal %d's table has fiscal-year columns %s, but the plan period is %d–%d; a "
+               "column lies outside the period."),
              g->number, text, doc->first_fy, doc->last_fy);
     g_free(text);
 }
@@ -318,12 +335,12 @@ static void check_summary(kp_document *doc, kp_goal *g)
         return; /* a layout without a summary list */
     if (g->in_detail && !g->in_summary) {
         DIAG(doc, "summary-mismatch", g->number, 0, NULL, &g->where,
-             "Goal %d has a detail table but is not in the summary list.", g->number);
+             _("Goal %d has a detail table but is not in the summary list."), g->number);
         return;
     }
     if (g->in_summary && !g->in_detail) {
         DIAG(doc, "summary-mismatch", g->number, 0, NULL, &g->summary_where,
-             "Goal %d is in the summary list but has no detail table.", g->number);
+             _("Goal %d is in the summary list but has no detail table."), g->number);
         return;
     }
     GHashTable *row_kpis = key_set_new();          /* keys of the rows' KPIs */
@@ -337,20 +354,20 @@ static void check_summary(kp_document *doc, kp_goal *g)
         kp_measure *m = g_ptr_array_index(g->measures, i);
         if (m->summary_title && m->detail_title && !same_key(m->summary_title, m->detail_title))
             DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->where,
-                 "Goal %d measure %d is titled「%s」in the summary list but「%s」in the detail "
-                 "table; give both the same title.",
+                 _("Goal %d measure %d is titled「%s」in the summary list but「%s」in the "
+                   "detail table; give both the same title."),
                  g->number, m->number, m->summary_title, m->detail_title);
         else if (!m->summary_title)
             DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->where,
-                 "Goal %d measure %d (%s) is in the detail table but not in the summary list.",
+                 _("Goal %d measure %d (%s) is in the detail table but not in the summary list."),
                  g->number, m->number, m->detail_title);
         for (guint k = 0; k < m->kpis->len; k++) {
             const char *kpi = g_ptr_array_index(m->kpis, k);
             char *key = cell_key(kpi);
             if (!g_hash_table_contains(row_kpis, key))
                 DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->summary_where,
-                     "Goal %d measure %d lists the KPI「%s」in the summary list, but no row of "
-                     "the detail table has it.",
+                     _("Goal %d measure %d lists the KPI「%s」in the summary list, but no row "
+                       "of the detail table has it."),
                      g->number, m->number, kpi);
             if (!g_hash_table_contains(listed, key)) /* the first measure listing it */
                 g_hash_table_insert(listed, key, GINT_TO_POINTER(m->number));
@@ -368,13 +385,13 @@ static void check_summary(kp_document *doc, kp_goal *g)
         g_free(key);
         if (!found)
             DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
-                 "Goal %d row %d has the KPI「%s」, which the summary list does not give under "
-                 "goal %d.",
+                 _("Goal %d row %d has the KPI「%s」, which the summary list does not give "
+                   "under goal %d."),
                  g->number, row->number, row->kpi_name, g->number);
         else if (GPOINTER_TO_INT(measure) != row->measure)
             DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
-                 "Goal %d row %d gives the KPI「%s」under measure %d, the summary list under "
-                 "measure %d.",
+                 _("Goal %d row %d gives the KPI「%s」under measure %d, the summary list "
+                   "under measure %d."),
                  g->number, row->number, row->kpi_name, row->measure, GPOINTER_TO_INT(measure));
     }
     g_hash_table_destroy(row_kpis);
@@ -397,8 +414,9 @@ static void check_numbering(kp_document *doc)
         if (!document_goal(doc, n, false)) {
             kp_location none = {0};
             DIAG(doc, "numbering", n, 0, NULL, &none,
-                 "There is no goal %d, though there is a goal %d; number the goals 1, 2, 3…", n,
-                 max);
+                 _("There is no goal %d, though there is a goal %d; number the goals 1, 2, "
+                   "3…"),
+                 n, max);
         }
     for (int pass = 0; pass < 2; pass++) {
         const kp_goal *prev = NULL;
@@ -410,8 +428,11 @@ static void check_numbering(kp_document *doc)
                 if (prev && prev->number > g->number)
                     DIAG(doc, "numbering", g->number, 0, NULL,
                          pass == 0 ? &g->where : &g->summary_where,
-                         "The %s gives goal %d after goal %d; put the goals in order.",
-                         pass == 0 ? "detail tables" : "summary list", g->number, prev->number);
+                         pass == 0 ? _("The detail tables give goal %d after goal %d; put the "
+                                       "goals in order.")
+                                   : _("The summary list gives goal %d after goal %d; put the "
+                                       "goals in order."),
+                         g->number, prev->number);
                 prev = g;
             }
     }
@@ -423,7 +444,8 @@ static void check_numbering(kp_document *doc)
         for (int n = 1; n < mmax; n++)
             if (!goal_measure(g, n, false))
                 DIAG(doc, "numbering", g->number, 0, NULL, &g->where,
-                     "Goal %d has no measure %d, though it has a measure %d.", g->number, n, mmax);
+                     _("Goal %d has no measure %d, though it has a measure %d."), g->number, n,
+                     mmax);
         /* rows in the order they were read: 1, 2, 3…, measures never going back */
         GPtrArray *rows = g_ptr_array_copy(g->rows, NULL, NULL);
         g_ptr_array_set_free_func(rows, NULL); /* the copy borrows the goal's rows */
@@ -436,21 +458,21 @@ static void check_numbering(kp_document *doc)
                 kp_row *prev = i ? g_ptr_array_index(rows, i - 1) : NULL;
                 if (prev && prev->number == r->number)
                     DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
-                         "Goal %d has row %d twice; each row needs its own number.", g->number,
-                         r->number);
+                         _("Goal %d has row %d twice; each row needs its own number."),
+                         g->number, r->number);
                 else
                     DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
-                         "Goal %d's row %d stands where row %d was expected; number the rows "
-                         "1, 2, 3… in order.",
+                         _("Goal %d's row %d stands where row %d was expected; number the "
+                           "rows 1, 2, 3… in order."),
                          g->number, r->number, expected);
             }
             if (r->measure == 0 && g->measures_printed)
                 DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
-                     "Goal %d row %d has no measure number (①, ②…).", g->number, r->number);
+                     _("Goal %d row %d has no measure number (①, ②…)."), g->number, r->number);
             else if (r->measure < last_measure)
                 DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
-                     "Goal %d row %d is under measure %d after rows under measure %d; put the "
-                     "measures in order.",
+                     _("Goal %d row %d is under measure %d after rows under measure %d; put "
+                       "the measures in order."),
                      g->number, r->number, r->measure, last_measure);
             last_measure = MAX(last_measure, r->measure);
         }
@@ -476,10 +498,10 @@ static void check_relisted(kp_document *doc)
             for (guint p = 0; r->relisted && p < r->projects->len; p++) {
                 const char *project = g_ptr_array_index(r->projects, p);
                 if (!key_set_has(projects, project))
-                    DIAG(doc, "relisted-unknown", g->number, r->number, NULL, &r->where,
-                         "Goal %d row %d relists (再掲) the project「%s」, which appears nowhere "
-                         "else in the document.",
-                         g->number, r->number, project);
+                    DIAG_ROW(doc, "relisted-unknown", g->number, r->number, NULL, &r->where,
+                             _("%s relists (再掲) the project「%s」, which appears nowhere else "
+                               "in the document."),
+                             project);
             }
         }
     }
@@ -577,11 +599,13 @@ static void check_verdicts(kp_document *doc, kp_goal *g, kp_row *r)
             continue;
         char *latest = decimal_to_string(a->latest);
         char *target = decimal_to_string(r->target->value);
-        DIAG(doc, "verdict-mismatch", g->number, r->number, NULL, &r->where,
-             "Goal %d row %d (%s) is marked「%s」(%s) under %s, but its latest actual %s (FY%d) "
-             "%s the target %s; check the verdict or the figures.",
-             g->number, r->number, r->kpi_name ? r->kpi_name : "", e->mark, e->meaning,
-             e->heading, latest, a->latest_fy, met ? "meets" : "falls short of", target);
+        DIAG_ROW(doc, "verdict-mismatch", g->number, r->number, NULL, &r->where,
+                 met ? _("%s (%s) is marked「%s」(%s) under %s, but its latest actual %s (FY%d) "
+                         "meets the target %s; check the verdict or the figures.")
+                     : _("%s (%s) is marked「%s」(%s) under %s, but its latest actual %s (FY%d) "
+                         "falls short of the target %s; check the verdict or the figures."),
+                 r->kpi_name ? r->kpi_name : "", e->mark, e->meaning, e->heading, latest,
+                 a->latest_fy, target);
         g_free(latest);
         g_free(target);
     }

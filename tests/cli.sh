@@ -382,5 +382,32 @@ printf 'kpipe\n' >"$tmp/pw"
 check "--password-file opens an encrypted PDF" sh -c "'$kpipe' text fixtures/bad/encrypted.pdf --password-file '$tmp/pw' | grep -q '^# columns:'"
 check "\$KPIPE_PASSWORD opens an encrypted PDF" sh -c "KPIPE_PASSWORD=kpipe '$kpipe' text fixtures/bad/encrypted.pdf | grep -q '^# columns:'"
 
+# --- messages in Japanese (po/ja.po), places named as the document does
+LANG=ja_JP.UTF-8 LANGUAGE= LC_ALL= "$kpipe" check fixtures/ebetsu-kpi-r4.txt >"$tmp/ja.txt"
+check "LANG=ja_JP.UTF-8: check speaks Japanese, naming 基本目標, No. and 和暦 years" sh -c "
+    grep -q '^fixtures/ebetsu-kpi-r4.txt:53: warning: 基本目標2 No.4 R2年度 実績値「10人」は同じ行の前後の数値と10倍以上異なります。' '$tmp/ja.txt' &&
+    grep -q '^fixtures/ebetsu-kpi-r4.txt:23: error: 一覧表で基本目標2が基本目標3の後にあります。' '$tmp/ja.txt' &&
+    grep -q '^1 ファイル中 エラー 1 件、警告 2 件、情報 3 件$' '$tmp/ja.txt'"
+check "a Heisei document's years are named in Heisei (H27年度)" sh -c "
+    '$kpipe' check fixtures/families/minato-a.calc.pdf --lang ja | grep -q '基本目標2 No.3 H27年度 実績値「△120人」'"
+check "--lang en gives the English whatever LANG says" sh -c "
+    LANG=ja_JP.UTF-8 '$kpipe' check fixtures/ebetsu-kpi-r4.txt --lang en | grep -q '^1 error, 2 warnings, 3 info in 1 file$'"
+check "codes never change with the language (JSON)" sh -c "
+    '$kpipe' check fixtures/ebetsu-kpi-r4.txt --lang ja --format json | grep -q '\"code\":\"outlier\",\"field\":\"actuals.2020\",\"goal\":2,\"line\":53,\"message\":\"基本目標2 No.4 R2年度'"
+"$kpipe" check fixtures/ebetsu-kpi-r4.txt --lang ja --format github >"$tmp/ja.gh"
+check "GitHub annotations in Japanese stay workflow commands" sh -c "[ \$(grep -c '^::\(error\|warning\|notice\) file=fixtures/ebetsu-kpi-r4.txt,line=[0-9]*,title=kpipe [a-z-]*::' '$tmp/ja.gh') -eq 6 ]"
+"$kpipe" check fixtures/ebetsu-kpi-r4.txt --lang ja --format sarif -o "$tmp/ja.sarif"
+if [ -n "$SARIF_TOOL" ] && [ -x "$SARIF_TOOL" ]; then
+    check "SARIF with Japanese messages validates" sarif_valid "$tmp/ja.sarif"
+fi
+LANG=ja_JP.UTF-8 "$kpipe" extract fixtures/ebetsu-kpi-r4.txt 2>/dev/null >"$tmp/ja.json"
+check "extract writes English kpi-json whatever LANG says (the same bytes everywhere)" cmp -s "$tmp/ja.json" tests/golden/ebetsu-kpi-r4.json
+if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
+    xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 -o "$tmp/now.pot" src/*.c
+    check "po/ja.po translates every message marked in the sources" msgcmp po/ja.po "$tmp/now.pot"
+else
+    not_ok "gettext tools not installed (make deps installs them)"
+fi
+
 echo "# cli: $((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

@@ -160,6 +160,8 @@ typedef struct kp_document {
     kp_source source;
     char *title;
     char *municipality;     /* NULL when not found */
+    bool era_years;         /* its years are printed in an era (令和2年度):
+                             * messages name them so */
     bool has_period;
     int first_fy, last_fy;
     GArray *fiscal_years;   /* int, the actual-value columns in order */
@@ -180,6 +182,10 @@ kp_measure *goal_measure(kp_goal *goal, int number, bool create);
 void document_sort(kp_document *doc);
 
 /* Appends a diagnostic; FIELD may be NULL. */
+/* Where in DOC a finding is, in the message language: "Goal 2 row 4
+ * actuals.2020", or as the document names it, "基本目標2 No.4 R2年度 実績値".
+ * GOAL, ROW 0 and FIELD NULL are left out. Newly allocated. */
+char *document_place(const kp_document *doc, int goal, int row, const char *field);
 void document_diagnose(kp_document *doc, kp_severity severity, const char *code, int goal,
                        int row, const char *field, int page, int line, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));

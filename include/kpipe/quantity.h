@@ -49,6 +49,8 @@ int fiscal_year_parse(const kp_rules *rules, const char *text, bool whole);
 /* The fiscal year of the first year or date in TEXT, where a month-end date
  * names the fiscal year that ends then (H28年3月末 → 2015; R2.3 → 2019). */
 int fiscal_year_dated(const kp_rules *rules, const char *text);
+/* Does TEXT name its first year in an era (令和2年度, H27), not 2020年度? */
+bool fiscal_year_era(const kp_rules *rules, const char *text);
 
 /* Checks what the figure code needs of the rules: the required rules exist,
  * scale names are whole numbers, era names are years. Sets ERR (exit 2). */
