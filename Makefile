@@ -33,15 +33,33 @@ FUZZERS  := figure text rules json pdf
 REPLAY_BIN := $(FUZZERS:%=$(BUILD)/tests/replay_%)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures fuzz memcheck bench
+.PHONY: all deps test-deps run test check-unit clean install uninstall fixtures fuzz memcheck bench pot
 
 all: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(MO_FILES)
 
 # Installs the Debian -dev packages that pkg-config cannot find (as root, or
 # through sudo where there is one).
 deps:
 	@$(call install_missing,$(BUILD_DEPS))
+	@command -v msgfmt >/dev/null 2>&1 || { echo "kpipe: installing gettext"; $(call install_apt,gettext); }
+
+# Message catalogues: po/LANG.po, compiled beside the program (the program
+# looks for locale/ there, and for share/locale when installed). `make pot`
+# gathers the messages marked _() into po/kpipe.pot and merges them into
+# each po/LANG.po; the tests check that every message has its translation.
+LANGS    := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES := $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/kpipe.mo)
+
+$(BUILD)/locale/%/LC_MESSAGES/kpipe.mo: po/%.po
+	@mkdir -p $(@D)
+	@echo "  MSGFMT $<"
+	@msgfmt --check -o $@ $<
+
+pot:
+	xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 \
+	  --add-comments=TRANSLATORS --package-name=kpipe -o po/kpipe.pot src/*.c
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/kpipe.pot; done
 
 # The SARIF validator for the check tests: Microsoft's SARIF Multitool, from
 # the npm registry (a self-contained Linux build inside the package).
@@ -52,6 +70,7 @@ test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
 	@command -v qpdf >/dev/null 2>&1 || { echo "kpipe: installing qpdf"; $(call install_apt,qpdf); }
 	@[ -x /usr/bin/time ] || { echo "kpipe: installing time (the catalogue measures peak RSS)"; $(call install_apt,time); }
+	@command -v man >/dev/null 2>&1 || { echo "kpipe: installing man-db (the install test renders the man page)"; $(call install_apt,man-db); }
 	@/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || \
 	  { echo "kpipe: installing python3-jsonschema"; $(call install_apt,python3-jsonschema); }
 	@if [ ! -x $(SARIF_TOOL) ]; then \
@@ -127,21 +146,34 @@ test: test-deps
 	  SARIF_TOOL=$(abspath $(SARIF_TOOL))
 	@echo "kpipe: all tests passed, plain and under ASan+UBSan"
 
-check-unit: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
+check-unit: $(BIN) $(MO_FILES) $(UNIT_BIN) $(REPLAY_BIN)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) sh tests/run.sh $(BUILD)
 
+# The program, its rules and schemas, the kpi-json reference, the man page
+# and the bash completion (and, once built, the message catalogues).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kpipe/rules
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kpipe
 	install -m 644 rules/*.rules $(DESTDIR)$(PREFIX)/share/kpipe/rules/
 	install -d $(DESTDIR)$(PREFIX)/share/kpipe/schema
 	install -m 644 schema/*.schema.json $(DESTDIR)$(PREFIX)/share/kpipe/schema/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/kpipe $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/kpi-json.md README.md $(DESTDIR)$(PREFIX)/share/doc/kpipe/
+	install -m 644 docs/kpipe.1 $(DESTDIR)$(PREFIX)/share/man/man1/kpipe.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 completion/kpipe.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kpipe
+	for l in $(LANGS); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/kpipe.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/kpipe
-	rm -rf $(DESTDIR)$(PREFIX)/share/kpipe
+	rm -f $(DESTDIR)$(PREFIX)/bin/kpipe $(DESTDIR)$(PREFIX)/share/man/man1/kpipe.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kpipe
+	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/kpipe.mo
+	rm -rf $(DESTDIR)$(PREFIX)/share/kpipe $(DESTDIR)$(PREFIX)/share/doc/kpipe
 
 # libFuzzer (clang, with ASan and UBSan) on each harness for FUZZ_SECONDS,
 # from seed corpora made of the fixtures. A crash is saved under

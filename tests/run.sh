@@ -44,7 +44,9 @@ for h in figure text rules json pdf; do
 done
 rm -rf "$corpus"
 
-for script in cli catalogue readme; do
+scripts="cli catalogue readme"
+[ "$build" = build ] && scripts="$scripts install" # make install builds the plain build
+for script in $scripts; do
     sh "tests/$script.sh" "$build/kpipe" >"$log" 2>&1
     rc=$?
     p=$(grep -c '^ok ' "$log")
