@@ -339,6 +339,13 @@ check "-V prints the version" sh -c "'$kpipe' -V | grep -Eq '^kpipe [0-9]+\.[0-9
 check "--color=always colours a report that is not on a terminal, never does not" \
     sh -c "'$kpipe' check fixtures/ebetsu-kpi-r4.txt --color=always | grep -q \"\$(printf '\033')\" &&
     ! '$kpipe' check fixtures/ebetsu-kpi-r4.txt --color=never | grep -q \"\$(printf '\033')\""
+if command -v script >/dev/null 2>&1; then # a terminal, as script(1) makes one
+    esc=$(printf '\033')
+    script -qc "NO_COLOR= '$kpipe' check fixtures/ebetsu-kpi-r4.txt" /dev/null >"$tmp/tty1" 2>&1
+    script -qc "NO_COLOR=1 '$kpipe' check fixtures/ebetsu-kpi-r4.txt" /dev/null >"$tmp/tty2" 2>&1
+    check "on a terminal: colours, unless NO_COLOR is set and not empty" \
+        sh -c "grep -q '$esc\[' '$tmp/tty1' && ! grep -q '$esc\[1' '$tmp/tty2'"
+fi
 expect_fail "--color takes auto, always or never" 2 "--color is auto, always or never, not 'sometimes'" \
     "$kpipe" check fixtures/ebetsu-kpi-r4.txt --color=sometimes
 

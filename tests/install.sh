@@ -22,6 +22,9 @@ for f in bin/kpipe share/kpipe/rules/figure.rules share/kpipe/schema/kpi-json-1.
 done
 check "man -l renders the page" sh -c "man -l '$tmp/p/share/man/man1/kpipe.1' 2>/dev/null | grep -Eq 'kpipe +- +turn +the +KPI +tables'"
 check "the completion is valid bash" bash -n "$tmp/p/share/bash-completion/completions/kpipe"
+check "the completion offers a command's options, asked of kpipe itself" sh -c "PATH='$tmp/p/bin':\$PATH bash -c '
+    . \"$tmp/p/share/bash-completion/completions/kpipe\"
+    COMP_WORDS=(kpipe check --ba); COMP_CWORD=2; _kpipe; printf \"%s\\n\" \"\${COMPREPLY[@]}\"' | grep -qx -- --baseline"
 mkdir "$tmp/elsewhere"
 (cd "$tmp/elsewhere" && "$tmp/p/bin/kpipe" extract "$repo/fixtures/ebetsu-kpi-r4.calc.pdf" -o out.json 2>/dev/null)
 "$build/kpipe" extract fixtures/ebetsu-kpi-r4.calc.pdf -o "$tmp/built.json" 2>/dev/null
