@@ -10,9 +10,9 @@ VERSION := 0.1.0
 
 # pkg-config name : Debian package that provides it
 BUILD_DEPS := glib-2.0:libglib2.0-dev poppler-glib:libpoppler-glib-dev cairo:libcairo2-dev \
-              libpcre2-8:libpcre2-dev jansson:libjansson-dev
+              libpcre2-8:libpcre2-dev jansson:libjansson-dev sqlite3:libsqlite3-dev
 TEST_DEPS  := cmocka:libcmocka-dev
-PKGS       := glib-2.0 poppler-glib cairo libpcre2-8 jansson
+PKGS       := glib-2.0 poppler-glib cairo libpcre2-8 jansson sqlite3
 
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
@@ -24,7 +24,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+# schema/kpi-sqlite.sql, compiled in as a C string (the database's schema
+# lives in one file, which people read and kpipe runs)
+SCHEMA_C := $(BUILD)/gen/schema_sql.c
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/schema_sql.o
 HEADERS  := $(wildcard include/kpipe/*.h src/*.h)
 BIN      := $(BUILD)/kpipe
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -70,6 +73,7 @@ test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
 	@command -v qpdf >/dev/null 2>&1 || { echo "kpipe: installing qpdf"; $(call install_apt,qpdf); }
 	@[ -x /usr/bin/time ] || { echo "kpipe: installing time (the catalogue measures peak RSS)"; $(call install_apt,time); }
+	@command -v sqlite3 >/dev/null 2>&1 || { echo "kpipe: installing sqlite3 (the tests query the database with it)"; $(call install_apt,sqlite3); }
 	@command -v man >/dev/null 2>&1 || { echo "kpipe: installing man-db (the install test renders the man page)"; $(call install_apt,man-db); }
 	@/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || \
 	  { echo "kpipe: installing python3-jsonschema"; $(call install_apt,python3-jsonschema); }
@@ -104,6 +108,19 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
+$(SCHEMA_C): schema/kpi-sqlite.sql
+	@mkdir -p $(@D)
+	@echo "  GEN   $@"
+	@{ echo '/* generated from schema/kpi-sqlite.sql by the Makefile */'; \
+	  echo 'const char kp_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } >$@
+
+$(BUILD)/obj/schema_sql.o: $(SCHEMA_C)
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC    $<"
@@ -133,6 +150,9 @@ run: all
 	$(BIN) extract fixtures/ebetsu-kpi-r4.calc.pdf --pretty -o out/ebetsu-kpi-r4.pretty.json
 	$(BIN) text fixtures/ebetsu-kpi-r4.calc.pdf -o out/ebetsu-kpi-r4.tables.txt
 	@echo "kpipe: wrote out/ebetsu-kpi-r4.json, .pretty.json and .tables.txt"
+	@# the seed's edition and the next one, into the database of every edition
+	$(BIN) ingest fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf --db out/kpi.sqlite
+	$(BIN) history --db out/kpi.sqlite --kpi 観光入込客数
 
 # Rebuilds the PDF fixtures (needs LibreOffice, Chromium, openpyxl, fonts:
 # see fixtures/build.sh). CI uses the committed PDFs.
@@ -158,7 +178,7 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kpipe
 	install -m 644 rules/*.rules $(DESTDIR)$(PREFIX)/share/kpipe/rules/
 	install -d $(DESTDIR)$(PREFIX)/share/kpipe/schema
-	install -m 644 schema/*.schema.json $(DESTDIR)$(PREFIX)/share/kpipe/schema/
+	install -m 644 schema/*.schema.json schema/kpi-sqlite.sql $(DESTDIR)$(PREFIX)/share/kpipe/schema/
 	install -d $(DESTDIR)$(PREFIX)/share/doc/kpipe $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/kpi-json.md README.md $(DESTDIR)$(PREFIX)/share/doc/kpipe/
 	install -m 644 docs/kpipe.1 $(DESTDIR)$(PREFIX)/share/man/man1/kpipe.1
@@ -182,9 +202,9 @@ uninstall:
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC     := $(LIB_SRC)
+FUZZ_SRC     := $(LIB_SRC) $(SCHEMA_C)
 
-fuzz: deps
+fuzz: deps $(SCHEMA_C)
 	@mkdir -p $(BUILD)/fuzz/crashes
 	@for h in $(FUZZERS); do \
 	  echo "  CLANG $(BUILD)/fuzz/fuzz_$$h"; \

@@ -6,7 +6,7 @@ _kpipe()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "extract text check diff figure --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "extract text check diff figure ingest history export --help --version" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
@@ -16,6 +16,8 @@ _kpipe()
                 extract) COMPREPLY=($(compgen -W "json csv" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text json github sarif" -- "$cur")) ;;
                 diff) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+                history) COMPREPLY=($(compgen -W "text json csv" -- "$cur")) ;;
+                export) COMPREPLY=($(compgen -W "csv jsonl" -- "$cur")) ;;
             esac
             return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
@@ -23,8 +25,8 @@ _kpipe()
             COMPREPLY=($(compgen -W "$(kpipe check x --ignore '?' 2>&1 | sed -n 's/.*(the codes: \(.*\))/\1/p' | tr -d ,)" -- "$cur"))
             return ;;
         --rules | -d | --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        -o | --output | --baseline | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        -j | --jobs | --max-pages | --time-limit | --password) return ;;
+        -o | --output | --baseline | --password-file | --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        -j | --jobs | --max-pages | --time-limit | --password | --goal | --kpi | --municipality) return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(kpipe "$cmd" --help 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)" -- "$cur"))

@@ -26,7 +26,7 @@ static bool runs_as_formula(const char *s)
     return !digits;
 }
 
-static void field(GString *out, const char *s, bool last, int flags)
+void csv_field(GString *out, const char *s, bool last, int flags)
 {
     char *safe = NULL;
     if (!(flags & KP_CSV_KEEP_FORMULAS) && runs_as_formula(s))
@@ -52,22 +52,22 @@ static void figure_line(GString *out, int flags, const kp_goal *g, const kp_row 
 {
     char num[32];
     snprintf(num, sizeof num, "%d", g->number);
-    field(out, num, false, flags);
+    csv_field(out, num, false, flags);
     snprintf(num, sizeof num, "%d", r->measure);
-    field(out, r->measure ? num : "", false, flags);
+    csv_field(out, r->measure ? num : "", false, flags);
     snprintf(num, sizeof num, "%d", r->number);
-    field(out, num, false, flags);
-    field(out, r->kpi_name ? r->kpi_name : "", false, flags);
-    field(out, kind, false, flags);
+    csv_field(out, num, false, flags);
+    csv_field(out, r->kpi_name ? r->kpi_name : "", false, flags);
+    csv_field(out, kind, false, flags);
     snprintf(num, sizeof num, "%d", fy);
-    field(out, fy ? num : "", false, flags);
+    csv_field(out, fy ? num : "", false, flags);
     char *value = q->has_value ? decimal_to_string(q->value) : NULL;
-    field(out, value ? value : "", false, flags);
+    csv_field(out, value ? value : "", false, flags);
     g_free(value);
-    field(out, q->has_value && q->unit ? q->unit : "", false, flags);
-    field(out, q->text, false, flags);
-    field(out, q->cumulative ? "true" : "false", false, flags);
-    field(out, q->qualifier ? q->qualifier : "", true, flags);
+    csv_field(out, q->has_value && q->unit ? q->unit : "", false, flags);
+    csv_field(out, q->text, false, flags);
+    csv_field(out, q->cumulative ? "true" : "false", false, flags);
+    csv_field(out, q->qualifier ? q->qualifier : "", true, flags);
 }
 
 char *document_to_csv(const kp_document *doc, int flags)

@@ -177,7 +177,7 @@ static void queue_free(gpointer q)
  * then by number; each old row, in order, takes the first new row, in order,
  * that fits and is not taken. Keys are computed once and looked up: two
  * editions of thousands of rows are matched in linear time. */
-static void match_rows(const GPtrArray *orows, const GPtrArray *nrows, int *match, bool *taken)
+void diff_match_rows(const GPtrArray *orows, const GPtrArray *nrows, int *match, bool *taken)
 {
     guint no = orows ? orows->len : 0, nn = nrows ? nrows->len : 0;
     char **okey = g_new0(char *, no + 1), **nkey = g_new0(char *, nn + 1);
@@ -233,7 +233,7 @@ static void compare_goal(kp_diff *d, int number, const kp_goal *og, const kp_goa
     bool *taken = g_new0(bool, nn + 1);
     for (guint i = 0; i < no; i++)
         match[i] = -1;
-    match_rows(og ? og->rows : NULL, ng ? ng->rows : NULL, match, taken);
+    diff_match_rows(og ? og->rows : NULL, ng ? ng->rows : NULL, match, taken);
     for (guint i = 0; i < no; i++) {
         const kp_row *o = g_ptr_array_index(og->rows, i);
         if (match[i] >= 0)

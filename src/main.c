@@ -26,6 +26,7 @@
 #include "kpipe/quantity.h"
 #include "kpipe/report.h"
 #include "kpipe/rules.h"
+#include "kpipe/store.h"
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
 
@@ -155,8 +156,12 @@ enum {
     CMD_CHECK = 1 << 2,
     CMD_DIFF = 1 << 3,
     CMD_FIGURE = 1 << 4,
-    CMD_READING = CMD_EXTRACT | CMD_TEXT | CMD_CHECK | CMD_DIFF, /* read documents */
-    CMD_ALL = CMD_READING | CMD_FIGURE,
+    CMD_INGEST = 1 << 5,
+    CMD_HISTORY = 1 << 6,
+    CMD_EXPORT = 1 << 7,
+    CMD_READING = CMD_EXTRACT | CMD_TEXT | CMD_CHECK | CMD_DIFF | CMD_INGEST, /* read documents */
+    CMD_DATABASE = CMD_INGEST | CMD_HISTORY | CMD_EXPORT,
+    CMD_ALL = CMD_READING | CMD_FIGURE | CMD_HISTORY | CMD_EXPORT,
 };
 
 enum {
@@ -176,6 +181,10 @@ enum {
     OPT_COLOR,
     OPT_TIME_LIMIT,
     OPT_LANG,
+    OPT_DB,
+    OPT_MUNICIPALITY,
+    OPT_GOAL,
+    OPT_KPI,
 };
 
 typedef struct {
@@ -187,17 +196,24 @@ typedef struct {
 } cli_option;
 
 static const cli_option option_table[] = {
-    {"output", 'o', "FILE", CMD_READING,
+    {"output", 'o', "FILE", (CMD_READING & ~CMD_INGEST) | CMD_HISTORY | CMD_EXPORT,
      "write to FILE (replaced only once complete); default, or -:\nstandard output"},
     {"dir", 'd', "DIR", CMD_EXTRACT,
      "several inputs: one output each under DIR, in the input's\nfolders (2022/x.pdf → "
      "DIR/2022/x.json)"},
-    {"format", OPT_FORMAT, "F", CMD_EXTRACT | CMD_CHECK | CMD_DIFF,
+    {"format", OPT_FORMAT, "F", CMD_EXTRACT | CMD_CHECK | CMD_DIFF | CMD_HISTORY | CMD_EXPORT,
      "extract: json (default) or csv; check: text (default),\njson, github or sarif; diff: "
-     "text (default) or json"},
+     "text (default) or json;\nhistory: text (default), json or csv; export: csv\n(default) "
+     "or jsonl"},
     {"pretty", OPT_PRETTY, NULL, CMD_EXTRACT | CMD_DIFF,
      "indent the JSON for people (same keys, same order)"},
-    {"bom", OPT_BOM, NULL, CMD_EXTRACT, "--format csv: begin with a UTF-8 byte-order mark"},
+    {"bom", OPT_BOM, NULL, CMD_EXTRACT | CMD_EXPORT,
+     "--format csv: begin with a UTF-8 byte-order mark"},
+    {"db", OPT_DB, "PATH", CMD_DATABASE,
+     "the SQLite database of every edition (default kpi.sqlite)"},
+    {"municipality", OPT_MUNICIPALITY, "M", CMD_HISTORY, "only the KPIs of municipality M"},
+    {"goal", OPT_GOAL, "N", CMD_HISTORY, "only the KPIs of goal N"},
+    {"kpi", OPT_KPI, "TEXT", CMD_HISTORY, "only the KPIs whose name holds TEXT"},
     {"keep-formulas", OPT_KEEP_FORMULAS, NULL, CMD_EXTRACT,
      "--format csv: write cells beginning = + - @ as printed (by\ndefault they get a leading ' "
      "so that a spreadsheet does not\nrun them as formulas)"},
@@ -242,6 +258,10 @@ typedef struct {
     const char *baseline;
     const char *color;
     const char *lang;
+    const char *db;
+    const char *municipality;
+    const char *kpi;
+    int goal;
     bool pretty, strict, bom, keep_formulas, fail_on_revision, exit_code;
     int jobs;
     kp_pdf_options pdf;
@@ -264,6 +284,9 @@ static int cmd_text(read_options *o);
 static int cmd_check(read_options *o);
 static int cmd_diff(read_options *o);
 static int cmd_figure(read_options *o);
+static int cmd_ingest(read_options *o);
+static int cmd_history(read_options *o);
+static int cmd_export(read_options *o);
 
 static const cli_command command_table[] = {
     {"extract", CMD_EXTRACT, cmd_extract, 1, 0, "FILE [-o OUT] [--format json|csv]\nFILE... -d DIR",
@@ -277,6 +300,13 @@ static const cli_command command_table[] = {
      "what changed between two editions (PDF, text or kpi-json)"},
     {"figure", CMD_FIGURE, cmd_figure, 1, 0, "TEXT...",
      "show the Quantity the figure rules make of each TEXT"},
+    {"ingest", CMD_INGEST, cmd_ingest, 1, 0, "FILE... [--db PATH] [-j N]",
+     "store each edition (PDF, text or kpi-json) in the SQLite\ndatabase of every edition"},
+    {"history", CMD_HISTORY, cmd_history, 0, 0,
+     "[--db PATH] [--municipality M] [--goal N] [--kpi TEXT]\n[--format text|json|csv]",
+     "each KPI's figures by fiscal year across the editions\nstored, revised figures marked"},
+    {"export", CMD_EXPORT, cmd_export, 0, 0, "[--db PATH] [--format csv|jsonl] [--bom]",
+     "one line per stored figure, with what a spreadsheet needs"},
 };
 
 static const char exit_status_text[] =
@@ -480,6 +510,16 @@ static int option_take(const cli_command *c, int key, const char *value, read_op
     case OPT_FAIL_ON_REVISION: o->fail_on_revision = true; break;
     case OPT_EXIT_CODE: o->exit_code = true; break;
     case OPT_RULES: o->rules_dir = value; break;
+    case OPT_DB: o->db = value; break;
+    case OPT_MUNICIPALITY: o->municipality = value; break;
+    case OPT_KPI: o->kpi = value; break;
+    case OPT_GOAL: {
+        long v = strtol(value, &end, 10);
+        if (*end || v <= 0 || v > KP_MAX_NUMBER)
+            return usage_error("--goal takes a goal number, not '%s'", value);
+        o->goal = (int)v;
+        break;
+    }
     case OPT_LANG:
         if (strcmp(value, "ja") && strcmp(value, "en"))
             return usage_error("--lang is ja or en, not '%s'", value);
@@ -524,7 +564,7 @@ static int option_take(const cli_command *c, int key, const char *value, read_op
 static int options_agree(const cli_command *c, const read_options *o)
 {
     bool csv = o->format && strcmp(o->format, "csv") == 0;
-    if ((o->bom || o->keep_formulas) && !csv)
+    if ((o->bom || o->keep_formulas) && !csv && c->bit == CMD_EXTRACT)
         return usage_error("%s", o->bom ? "--bom goes with --format csv"
                                         : "--keep-formulas goes with --format csv");
     if (o->pretty && csv)
@@ -583,14 +623,19 @@ static int options_parse(const cli_command *c, int argc, char **argv, read_optio
     o->inputs = args + optind;
     o->n_inputs = n - optind;
     g_string_free(shorts, TRUE);
-    if (rc < 0 && (o->n_inputs < c->min_inputs || (c->max_inputs && o->n_inputs > c->max_inputs)))
+    if (rc < 0 && !(c->bit & (CMD_HISTORY | CMD_EXPORT)) &&
+        (o->n_inputs < c->min_inputs || (c->max_inputs && o->n_inputs > c->max_inputs)))
         rc = usage_error(c->max_inputs == 2   ? "'%s' takes two inputs, OLD and NEW"
                          : c->bit == CMD_FIGURE ? "'%s' takes at least one TEXT"
                          : c->max_inputs == 1 ? "'%s' takes one input FILE"
                                               : "'%s' takes one or more input FILEs",
                          c->name);
+    if (rc < 0 && (c->bit & (CMD_HISTORY | CMD_EXPORT)) && o->n_inputs)
+        rc = usage_error("'%s' takes no inputs: it reads the database (--db)", c->name);
     if (rc < 0)
         rc = options_agree(c, o);
+    if (rc < 0 && (c->bit & CMD_DATABASE) && !o->db)
+        o->db = "kpi.sqlite";
     if (rc < 0 && !o->password) {
         const char *env = g_getenv("KPIPE_PASSWORD");
         if (env && *env)
@@ -644,6 +689,7 @@ typedef struct {
     int pipe;             /* the child's error line comes through it */
     GString *error;       /* what it said, if anything */
     bool failed;
+    bool already;         /* ingest: the same bytes were stored before */
     gint64 size;          /* bytes: how much work it is likely to be */
 } batch_item;
 
@@ -680,19 +726,41 @@ static void summarise_errors(const char *file, const kp_document *doc)
 }
 
 /* The child's work: read, render, write; an error line goes to FD. */
+/* A batch child's exit status when ingest found the same bytes stored. */
+#define BATCH_ALREADY 3
+
+/* Stores DOC in the database O names; BATCH_ALREADY when it was there. */
+static int ingest_document(const kp_document *doc, const char *file, const read_options *o,
+                           kp_error *err)
+{
+    kp_store *store = store_open(o->db, err);
+    bool already = false;
+    if (store && store_ingest(store, doc, file, &already, err) && already) {
+        char *line = g_strdup_printf(_("%s: already in %s (the same bytes); nothing written\n"),
+                                     file, o->db);
+        (void)fd_write_all(STDERR_FILENO, line, strlen(line));
+        g_free(line);
+    }
+    store_close(store);
+    return already ? BATCH_ALREADY : KP_EXIT_OK;
+}
+
 static int batch_child(batch_item *it, const read_options *o, const kp_rules *rules, bool csv,
                        int fd)
 {
     kp_error err = KP_ERROR_INIT;
     kp_document *doc = kp_document_load(it->file, &o->pdf, rules, NULL, &err);
-    if (doc) {
+    int done = KP_EXIT_OK;
+    if (doc && o->db) {
+        done = ingest_document(doc, it->file, o, &err);
+    } else if (doc) {
         char *text = render_document(doc, o, csv, it->file, &err);
         if (text && output_write(it->out, text, strlen(text), &err))
             summarise_errors(it->file, doc);
         g_free(text);
-        document_free(doc);
     }
-    int status = KP_EXIT_OK;
+    document_free(doc);
+    int status = done;
     if (err.exit_code) {
         char *line = kp_error_format(&err);
         (void)fd_write_all(fd, line, strlen(line)); /* the parent reports its absence */
@@ -725,7 +793,8 @@ static void batch_reap(batch_item *items, int n)
                             items[i].file, WTERMSIG(status));
             items[i].failed = true;
         } else {
-            items[i].failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+            items[i].already = WIFEXITED(status) && WEXITSTATUS(status) == BATCH_ALREADY;
+            items[i].failed = !items[i].already && (!WIFEXITED(status) || WEXITSTATUS(status) != 0);
         }
     }
 }
@@ -763,7 +832,7 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
                          bool csv)
 {
     const char *dir = o->out_dir;
-    if (g_mkdir_with_parents(dir, 0755) != 0) {
+    if (dir && g_mkdir_with_parents(dir, 0755) != 0) {
         fprintf(stderr, "%s: error: cannot make the output folder: %s\n", dir, g_strerror(errno));
         return KP_EXIT_UNUSABLE;
     }
@@ -773,7 +842,7 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
     for (int i = 0; i < n; i++) {
         items[i].file = files[i];
         items[i].error = g_string_new(NULL);
-        items[i].out = batch_output_path(dir, files[i], csv);
+        items[i].out = dir ? batch_output_path(dir, files[i], csv) : g_strdup(files[i]);
         if (strcmp(files[i], "-") == 0) {
             fprintf(stderr, "kpipe: error: standard input (-) is one input: it cannot be part "
                             "of a batch\n");
@@ -785,7 +854,7 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
         }
         g_hash_table_add(names, items[i].out);
         char *folder = g_path_get_dirname(items[i].out);
-        if (status == KP_EXIT_OK && g_mkdir_with_parents(folder, 0755) != 0) {
+        if (status == KP_EXIT_OK && dir && g_mkdir_with_parents(folder, 0755) != 0) {
             fprintf(stderr, "%s: error: cannot make the output folder: %s\n", folder,
                     g_strerror(errno));
             status = KP_EXIT_UNUSABLE;
@@ -853,9 +922,11 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
         g_free(order);
         if (progress)
             fprintf(stderr, "\r\033[K");
-        int failed = 0;
+        int failed = 0, already = 0;
         for (int i = 0; i < n; i++) /* in input order, whatever order they ended in */
-            if (items[i].failed) {
+            if (items[i].already) {
+                already++;
+            } else if (items[i].failed) {
                 if (items[i].error->len)
                     fprintf(stderr, "%s\n", items[i].error->str);
                 else
@@ -863,8 +934,13 @@ static int extract_batch(char **files, int n, const read_options *o, const kp_ru
                 status = KP_EXIT_UNUSABLE;
                 failed++;
             }
-        fprintf(stderr, _("kpipe: wrote %d of %d outputs under %s/%s\n"), n - failed, n, dir,
-                failed ? _(" (the failed inputs are named above)") : "");
+        if (dir)
+            fprintf(stderr, _("kpipe: wrote %d of %d outputs under %s/%s\n"), n - failed, n, dir,
+                    failed ? _(" (the failed inputs are named above)") : "");
+        else
+            fprintf(stderr, _("kpipe: stored %d of %d documents in %s (%d already there)%s\n"),
+                    n - failed - already, n, o->db, already,
+                    failed ? _(" (the failed inputs are named above)") : "");
     }
     for (int i = 0; i < n; i++) {
         g_free(items[i].out);
@@ -1079,6 +1155,84 @@ static int cmd_figure(read_options *o)
         return KP_EXIT_UNUSABLE;
     }
     return status;
+}
+
+/* kpipe ingest: each edition into the database, -j files at a time, each
+ * read and stored by a process of its own (one transaction a document). */
+static int cmd_ingest(read_options *o)
+{
+    kp_error err = KP_ERROR_INIT;
+    kp_store *store = store_open(o->db, &err); /* made or brought up to date once, here */
+    if (!store)
+        return finish(&err);
+    store_close(store);
+    kp_rules *rules = load_rules(o->rules_dir, &err);
+    if (!rules)
+        return finish(&err);
+    int status = extract_batch(o->inputs, o->n_inputs, o, rules, false);
+    rules_free(rules);
+    return status;
+}
+
+static bool table_format(const char *name, bool history, kp_table_format *format)
+{
+    if (!name)
+        *format = history ? KP_TABLE_TEXT : KP_TABLE_CSV;
+    else if (history && strcmp(name, "text") == 0)
+        *format = KP_TABLE_TEXT;
+    else if (history && strcmp(name, "json") == 0)
+        *format = KP_TABLE_JSON;
+    else if (strcmp(name, "csv") == 0)
+        *format = KP_TABLE_CSV;
+    else if (!history && strcmp(name, "jsonl") == 0)
+        *format = KP_TABLE_JSONL;
+    else
+        return false;
+    return true;
+}
+
+/* The database at O's --db, which must exist: reading never makes one. */
+static kp_store *store_existing(const read_options *o, kp_error *err)
+{
+    if (!g_file_test(o->db, G_FILE_TEST_IS_REGULAR)) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, o->db, 0, 0, 0,
+                     "no such database: store editions in it with kpipe ingest");
+        return NULL;
+    }
+    return store_open(o->db, err);
+}
+
+static int cmd_history(read_options *o)
+{
+    kp_table_format format;
+    if (!table_format(o->format, true, &format))
+        return usage_error("--format is text, json or csv, not '%s'", o->format);
+    kp_error err = KP_ERROR_INIT;
+    kp_store *store = store_existing(o, &err);
+    kp_history_query q = {o->municipality, o->goal, o->kpi};
+    char *text = store ? store_history(store, &q, format, &err) : NULL;
+    if (text)
+        output_write(o->out, text, strlen(text), &err);
+    g_free(text);
+    store_close(store);
+    return finish(&err);
+}
+
+static int cmd_export(read_options *o)
+{
+    kp_table_format format;
+    if (!table_format(o->format, false, &format))
+        return usage_error("--format is csv or jsonl, not '%s'", o->format);
+    if (o->bom && format != KP_TABLE_CSV)
+        return usage_error("%s", "--bom goes with --format csv");
+    kp_error err = KP_ERROR_INIT;
+    kp_store *store = store_existing(o, &err);
+    char *text = store ? store_export(store, format, o->bom, &err) : NULL;
+    if (text)
+        output_write(o->out, text, strlen(text), &err);
+    g_free(text);
+    store_close(store);
+    return finish(&err);
 }
 
 /* poppler reports what it repairs on the "Poppler" log domain; kpipe's own

@@ -389,6 +389,90 @@ printf 'kpipe\n' >"$tmp/pw"
 check "--password-file opens an encrypted PDF" sh -c "'$kpipe' text fixtures/bad/encrypted.pdf --password-file '$tmp/pw' | grep -q '^# columns:'"
 check "\$KPIPE_PASSWORD opens an encrypted PDF" sh -c "KPIPE_PASSWORD=kpipe '$kpipe' text fixtures/bad/encrypted.pdf | grep -q '^# columns:'"
 
+# --- the database of every edition (kpipe ingest, history, export)
+db="$tmp/kpi.sqlite"
+"$kpipe" ingest fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf --db "$db" 2>"$tmp/ingest.err"
+check "ingest: two editions stored, one line says so" sh -c "[ $? -eq 0 ] && grep -q '^kpipe: stored 2 of 2 documents in $db (0 already there)$' '$tmp/ingest.err'"
+"$kpipe" diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf --format json -o "$tmp/r45.json"
+sqlite3 -json "$db" 'select goal, kpi, fy, old_text, new_text from revision order by goal, fy' >"$tmp/revision.json"
+check "the revision view lists exactly the figures kpipe diff calls revised" /usr/bin/python3 -c "
+import json, sys
+diff = json.load(open(sys.argv[1]))
+want = sorted((c['goal'], c['kpi'], int(c['field'].split('.')[1]), c['old']['text'], c['new']['text'])
+              for c in diff['changes'] if c['kind'] == 'revised')
+got = sorted((r['goal'], r['kpi'], r['fy'], r['old_text'], r['new_text']) for r in json.load(open(sys.argv[2])))
+sys.exit(0 if want == got and len(got) == 2 else 1)" "$tmp/r45.json" "$tmp/revision.json"
+check "latest_figure gives the newer edition's value (観光入込客数 FY2022: 162万人)" sh -c "
+    [ \"\$(sqlite3 '$db' \"select text from latest_figure where kpi = '観光入込客数' and kind = 'actual' and fy = 2022\")\" = 162万人 ]"
+check "the stock sqlite3 shell reads kpi_progress" sh -c "sqlite3 '$db' 'select * from kpi_progress' | grep -q '^江別市|2020|2024|.*|観光入込客数|2023|1710000.0|143万人|'"
+counts() { sqlite3 "$db" 'select (select count(*) from document), (select count(*) from row), (select count(*) from figure), (select count(*) from kpi)'; }
+before=$(counts)
+"$kpipe" ingest fixtures/ebetsu-kpi-r4.calc.pdf --db "$db" 2>"$tmp/again.err"
+check "ingest of the same bytes again: nothing changes, and it says so" sh -c "[ $? -eq 0 ] && [ '$(counts)' = '$before' ] &&
+    grep -q 'ebetsu-kpi-r4.calc.pdf: already in $db (the same bytes); nothing written' '$tmp/again.err'"
+"$kpipe" ingest fixtures/hokushin-kpi-h30.txt "$tmp/damaged.pdf" fixtures/families/minato-a.calc.pdf --db "$db" 2>"$tmp/bad.err"
+rc=$?
+check "ingest: a failing file is named, the others stored, exit 2" sh -c "[ $rc -eq 2 ] && grep -q 'damaged.pdf: error: not a readable PDF' '$tmp/bad.err' &&
+    [ \$(sqlite3 '$db' 'select count(*) from document') -eq 4 ]"
+check "a KPI keeps one identity across editions; the plans of two towns stay apart" sh -c "
+    [ \$(sqlite3 '$db' \"select count(distinct kpi_id) from row r join kpi k on k.id = r.kpi_id join plan p on p.id = k.plan_id where k.name = '観光入込客数' and p.municipality = '江別市'\") -eq 1 ] &&
+    [ \$(sqlite3 '$db' 'select count(*) from plan') -eq 3 ]"
+"$kpipe" history --db "$db" --municipality 江別市 --kpi 観光入込 >"$tmp/history.txt"
+check "history: a KPI's figures by year across editions, the revised one marked" sh -c "
+    grep -q '^江別市 FY2020–2024, goal 1: 観光入込客数$' '$tmp/history.txt' &&
+    grep -q '^  actual   2022   162万人  (ebetsu-kpi-r5.calc.pdf, edition FY2023)  revised$' '$tmp/history.txt' &&
+    ! grep -q '136万人.*revised' '$tmp/history.txt'"
+check "history --format json and csv" sh -c "
+    '$kpipe' history --db '$db' --goal 1 --kpi 観光入込 --format json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(r[\"revised\"] and r[\"text\"]==\"162万人\" for r in d)' &&
+    '$kpipe' history --db '$db' --kpi 観光入込 --format csv | grep -q '^江別市,2020,2024,1,観光入込客数,actual,2022,ebetsu-kpi-r5.calc.pdf,2023,162万人,1620000,人,true'"
+"$kpipe" export --db "$db" --bom -o "$tmp/export.csv"
+check "export --bom: one CSV line per figure with its context" sh -c "
+    head -c 3 '$tmp/export.csv' | od -An -tx1 | grep -q 'ef bb bf' &&
+    [ \$(( \$(wc -l <'$tmp/export.csv') - 1 )) -eq \$(sqlite3 '$db' 'select count(*) from figure') ] &&
+    grep -q '^江別市,2023,ebetsu-kpi-r5.calc.pdf,1,.*,観光入込客数,actual,2022,1620000,人,162万人,,achieved' '$tmp/export.csv'"
+check "export --format jsonl: a JSON object a line" sh -c "'$kpipe' export --db '$db' --format jsonl | /usr/bin/python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+assert lines and all(set(l) >= {\"municipality\", \"edition\", \"kpi\", \"kind\", \"fy\", \"value\", \"unit\", \"status\"} for l in lines)'"
+expect_fail "history of a database that is not there" 2 "nothere.sqlite: error: no such database: store editions in it with kpipe ingest" \
+    "$kpipe" history --db "$tmp/nothere.sqlite"
+# two ingests at once into one database: both succeed (WAL, busy timeout)
+db2="$tmp/two.sqlite"
+"$kpipe" ingest fixtures/ebetsu-kpi-r4.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf --db "$db2" -j 1 2>/dev/null &
+p1=$!
+"$kpipe" ingest fixtures/ebetsu-kpi-r5.calc.pdf fixtures/families/minato-a.writer.pdf --db "$db2" -j 1 2>/dev/null &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check "two ingests into one database at once both succeed" sh -c "[ $r1 -eq 0 ] && [ $r2 -eq 0 ] &&
+    [ \$(sqlite3 '$db2' 'select count(*) from document') -eq 4 ] && [ \$(sqlite3 '$db2' 'pragma integrity_check') = ok ]"
+# kill -9 in the middle of a batch: what was committed is whole, nothing else
+db3="$tmp/killed.sqlite"
+killed_ok=true
+for delay in 0.3 0.6 1.0; do
+    rm -f "$db3" "$db3"-*
+    "$kpipe" ingest $fixture_pdfs fixtures/families/*.pdf --db "$db3" -j 2 2>/dev/null &
+    sleep $delay
+    pkill -KILL -f -- "--db $db3"
+    wait
+    complete=$(sqlite3 "$db3" "select count(*) from document d where exists (select 1 from goal g where g.document_id = d.id)")
+    all=$(sqlite3 "$db3" 'select count(*) from document')
+    [ "$(sqlite3 "$db3" 'pragma integrity_check')" = ok ] && [ "$complete" = "$all" ] || killed_ok=false
+done
+"$kpipe" ingest $fixture_pdfs --db "$db3" 2>/dev/null
+check "kill -9 mid-ingest: the database is whole (integrity_check), no document half-stored, and ingest goes on" \
+    sh -c "$killed_ok && [ \$(sqlite3 '$db3' 'pragma integrity_check') = ok ]"
+# a database of the schema's version 1 (before documents kept their kpi-json) is migrated
+sed -e '/^    kpi_json /d' -e 's/^\(    seq .*NOT NULL\), /\1  /' -e 's/^PRAGMA user_version = 2;/PRAGMA user_version = 1;/' \
+    schema/kpi-sqlite.sql | sqlite3 "$tmp/v1.sqlite"
+sqlite3 "$tmp/v1.sqlite" "insert into plan values (1, '江別市', 2020, 2024); insert into document (sha256, name, type, plan_id, seq, edition_fy) values ('x', 'old.pdf', 'pdf', 1, 1, 2021)"
+"$kpipe" ingest fixtures/ebetsu-kpi-r4.txt --db "$tmp/v1.sqlite" 2>/dev/null
+check "a version-1 database is migrated to version 2, its documents kept" sh -c "[ $? -eq 0 ] &&
+    [ \$(sqlite3 '$tmp/v1.sqlite' 'pragma user_version') -eq 2 ] && [ \$(sqlite3 '$tmp/v1.sqlite' 'select count(*) from document') -eq 2 ]"
+sqlite3 "$tmp/v9.sqlite" 'pragma user_version = 9; create table t (a)'
+expect_fail "a database made by a newer kpipe is refused" 2 "v9.sqlite: error: made by a newer kpipe \(schema version 9; this one knows 2\)" \
+    "$kpipe" ingest fixtures/ebetsu-kpi-r4.txt --db "$tmp/v9.sqlite"
+
 # --- messages in Japanese (po/ja.po), places named as the document does
 LANG=ja_JP.UTF-8 LANGUAGE= LC_ALL= "$kpipe" check fixtures/ebetsu-kpi-r4.txt >"$tmp/ja.txt"
 check "LANG=ja_JP.UTF-8: check speaks Japanese, naming 基本目標, No. and 和暦 years" sh -c "

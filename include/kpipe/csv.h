@@ -2,6 +2,7 @@
 #ifndef KPIPE_CSV_H
 #define KPIPE_CSV_H
 
+#include <glib.h>
 #include <stdbool.h>
 
 #include "kpipe/model.h"
@@ -18,5 +19,9 @@ enum {
  * formula (CSV injection), unless FLAGS has KP_CSV_KEEP_FORMULAS. Newly
  * allocated. */
 char *document_to_csv(const kp_document *doc, int flags);
+
+/* One field S (NULL: empty) onto OUT as above, then a comma, or CRLF when it
+ * is the LAST of its line. */
+void csv_field(GString *out, const char *s, bool last, int flags);
 
 #endif
