@@ -137,9 +137,28 @@ static kp_document *from_child(const char *file, GString *got, int status, kp_er
     return NULL;
 }
 
+/* Does FILE begin as a PDF does? Only a PDF goes through poppler, and so
+ * only a PDF needs a process of its own: text and kpi-json are read here,
+ * without writing the document out and reading it back. */
+static bool looks_like_pdf_file(const char *file)
+{
+    if (strcmp(file, "-") == 0 || !g_file_test(file, G_FILE_TEST_IS_REGULAR))
+        return true; /* standard input cannot be looked at twice; a pipe could
+                      * block: the child says what it is */
+    char head[1024];
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return true; /* the child says why it cannot be read */
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return pdf_sniff(head, n);
+}
+
 kp_document *kp_document_load_isolated(const char *file, const kp_pdf_options *pdf,
                                        const kp_rules *rules, kp_error *err)
 {
+    if (!looks_like_pdf_file(file))
+        return kp_document_load(file, pdf, rules, NULL, err);
     int fds[2];
     if (pipe(fds) != 0)
         return kp_document_load(file, pdf, rules, NULL, err);

@@ -77,3 +77,30 @@ done
 j1=$(median <"$dir/j1")
 j2=$(median <"$dir/j2")
 echo "  batch of $files PDFs: -j 1 median $j1 s, -j 2 median $j2 s, speed-up $(ratio "$j1" "$j2")  (goal: at least 1.7 on 2 cores)"
+
+# The database: 100 editions (the fixture PDFs, each copy made distinct by a
+# comment after its end, as an edition's bytes are) ingested into a new
+# database against the same extracted as a batch, then exported.
+mkdir -p "$dir/editions"
+i=0
+while [ "$i" -lt 100 ]; do
+    for f in "$@"; do
+        [ "$i" -lt 100 ] || break
+        i=$((i + 1))
+        { cat "$f"; printf '%%kpipe-bench edition %d\n' "$i"; } >"$dir/editions/edition$i.pdf"
+    done
+done
+: >"$dir/batchx" ; : >"$dir/ingest"
+for r in $(seq "$runs"); do
+    rm -rf "$dir/outx" "$dir/kpi.sqlite" "$dir/kpi.sqlite-wal" "$dir/kpi.sqlite-shm"
+    seconds "$kpipe" extract "$dir"/editions/*.pdf -d "$dir/outx" >>"$dir/batchx"
+    seconds "$kpipe" ingest "$dir"/editions/*.pdf --db "$dir/kpi.sqlite" >>"$dir/ingest"
+done
+bx=$(median <"$dir/batchx")
+bi=$(median <"$dir/ingest")
+echo "  100 editions: extract -d median $bx s, ingest median $bi s, ratio $(ratio "$bi" "$bx")  (goal: at most 1.2)"
+: >"$dir/export"
+for r in $(seq "$runs"); do
+    seconds "$kpipe" export --db "$dir/kpi.sqlite" -o "$dir/export.csv" >>"$dir/export"
+done
+echo "  export of $(sqlite3 "$dir/kpi.sqlite" 'select count(*) from figure') figures: median $(median <"$dir/export") s; database $(du -k "$dir/kpi.sqlite" | cut -f1) KB ($(sqlite3 "$dir/kpi.sqlite" 'select count(*) from document') documents)"
