@@ -63,6 +63,8 @@ static int user_version(kp_store *s)
  * a transaction of its own. */
 static bool schema_ready(kp_store *s, kp_error *err)
 {
+    if (user_version(s) == KP_STORE_VERSION)
+        return true; /* the usual case: no write lock taken to find it out */
     if (!exec(s, "BEGIN IMMEDIATE", err))
         return false;
     int v = user_version(s);
@@ -103,7 +105,10 @@ kp_store *store_open(const char *path, kp_error *err)
             SQLITE_OK ||
         sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
         !exec(s, "PRAGMA foreign_keys = ON", err) ||
-        !exec(s, "PRAGMA journal_mode = WAL", err) || !schema_ready(s, err)) {
+        !exec(s, "PRAGMA journal_mode = WAL", err) ||
+        /* in WAL mode NORMAL still keeps every committed document through a
+         * crash of kpipe (kill -9); only a power cut may lose the last few */
+        !exec(s, "PRAGMA synchronous = NORMAL", err) || !schema_ready(s, err)) {
         if (!err->exit_code)
             db_failed(s, err, "cannot open");
         store_close(s);
@@ -398,25 +403,6 @@ static bool put_goals(kp_store *s, sqlite3_int64 doc_id, sqlite3_int64 plan,
     return ok;
 }
 
-/* The edition: the latest fiscal year with a numeric actual (a table prints
- * the plan's later years' columns empty). 0 when there is none. */
-static int edition_of(const kp_document *doc)
-{
-    int edition = 0;
-    for (guint gi = 0; gi < doc->goals->len; gi++) {
-        const kp_goal *g = g_ptr_array_index(doc->goals, gi);
-        for (guint ri = 0; ri < g->rows->len; ri++) {
-            const kp_row *r = g_ptr_array_index(g->rows, ri);
-            for (guint i = 0; i < r->actuals->len; i++) {
-                const kp_actual *a = g_ptr_array_index(r->actuals, i);
-                if (a->quantity->has_value)
-                    edition = MAX(edition, a->fy);
-            }
-        }
-    }
-    return edition;
-}
-
 bool store_ingest(kp_store *s, const kp_document *doc, const char *file, bool *already,
                   kp_error *err)
 {
@@ -437,7 +423,7 @@ bool store_ingest(kp_store *s, const kp_document *doc, const char *file, bool *a
                                        "AND last_fy = ?",
                                        "tII", town, (sqlite3_int64)first, (sqlite3_int64)last)
                             : 0;
-    int edition = edition_of(doc);
+    int edition = document_edition(doc);
     json_t *j = document_to_json(doc);
     char *kpi_json = json_write(j, false);
     json_decref(j);
