@@ -68,12 +68,25 @@ pot:
 # the npm registry (a self-contained Linux build inside the package).
 SARIF_VERSION := 5.7.0
 SARIF_TOOL    := $(BUILD)/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+# The report's tests: headless Chromium (Debian) and html-validate (npm).
+HTML_VALIDATE_VERSION := 8.29.0
+HTML_VALIDATE := $(BUILD)/tools/node_modules/.bin/html-validate
 
 test-deps: deps
 	@$(call install_missing,$(TEST_DEPS))
 	@command -v qpdf >/dev/null 2>&1 || { echo "kpipe: installing qpdf"; $(call install_apt,qpdf); }
 	@[ -x /usr/bin/time ] || { echo "kpipe: installing time (the catalogue measures peak RSS)"; $(call install_apt,time); }
 	@command -v sqlite3 >/dev/null 2>&1 || { echo "kpipe: installing sqlite3 (the tests query the database with it)"; $(call install_apt,sqlite3); }
+	@command -v chromium >/dev/null 2>&1 || { echo "kpipe: installing chromium (the report is tested in a browser)"; $(call install_apt,chromium fonts-noto-cjk); }
+	@command -v pdfinfo >/dev/null 2>&1 || { echo "kpipe: installing poppler-utils"; $(call install_apt,poppler-utils); }
+	@if [ ! -x $(HTML_VALIDATE) ]; then \
+	  command -v npm >/dev/null 2>&1 || $(call install_apt,nodejs npm); \
+	  echo "kpipe: installing html-validate@$(HTML_VALIDATE_VERSION) into $(BUILD)/tools"; \
+	  mkdir -p $(BUILD)/tools && \
+	  npm install --prefix $(BUILD)/tools --no-audit --no-fund --loglevel=error \
+	    html-validate@$(HTML_VALIDATE_VERSION) >/dev/null || \
+	    { echo "kpipe: could not install html-validate" >&2; exit 2; }; \
+	fi
 	@command -v man >/dev/null 2>&1 || { echo "kpipe: installing man-db (the install test renders the man page)"; $(call install_apt,man-db); }
 	@/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || \
 	  { echo "kpipe: installing python3-jsonschema"; $(call install_apt,python3-jsonschema); }
@@ -153,6 +166,9 @@ run: all
 	@# the seed's edition and the next one, into the database of every edition
 	$(BIN) ingest fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf --db out/kpi.sqlite
 	$(BIN) history --db out/kpi.sqlite --kpi 観光入込客数
+	@# the page to open first: each KPI's path, the two editions drawn together
+	$(BIN) report fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf -o out/report.html
+	@echo "kpipe: wrote out/report.html (open it in a browser)"
 
 # Rebuilds the PDF fixtures (needs LibreOffice, Chromium, openpyxl, fonts:
 # see fixtures/build.sh). CI uses the committed PDFs.
@@ -163,13 +179,14 @@ fixtures:
 test: test-deps
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-unit BUILD=$(BUILD)/san SAN="$(SAN_FLAGS)" CFLAGS="-O1 -g" \
-	  SARIF_TOOL=$(abspath $(SARIF_TOOL))
+	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) HTML_VALIDATE=$(abspath $(HTML_VALIDATE))
 	@echo "kpipe: all tests passed, plain and under ASan+UBSan"
 
 check-unit: $(BIN) $(MO_FILES) $(UNIT_BIN) $(REPLAY_BIN)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
-	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) sh tests/run.sh $(BUILD)
+	  SARIF_TOOL=$(abspath $(SARIF_TOOL)) HTML_VALIDATE=$(abspath $(HTML_VALIDATE)) \
+	  sh tests/run.sh $(BUILD)
 
 # The program, its rules and schemas, the kpi-json reference, the man page
 # and the bash completion (and, once built, the message catalogues).

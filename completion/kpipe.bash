@@ -6,7 +6,7 @@ _kpipe()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "extract text check diff figure ingest history export --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "extract text check diff figure ingest history export report --help --version" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}

@@ -16,6 +16,7 @@
 #include "kpipe/csv.h"
 #include "kpipe/diff.h"
 #include "kpipe/error.h"
+#include "kpipe/html.h"
 #include "kpipe/files.h"
 #include "kpipe/json.h"
 #include "kpipe/kpipe.h"
@@ -159,7 +160,8 @@ enum {
     CMD_INGEST = 1 << 5,
     CMD_HISTORY = 1 << 6,
     CMD_EXPORT = 1 << 7,
-    CMD_READING = CMD_EXTRACT | CMD_TEXT | CMD_CHECK | CMD_DIFF | CMD_INGEST, /* read documents */
+    CMD_REPORT = 1 << 8,
+    CMD_READING = CMD_EXTRACT | CMD_TEXT | CMD_CHECK | CMD_DIFF | CMD_INGEST | CMD_REPORT,
     CMD_DATABASE = CMD_INGEST | CMD_HISTORY | CMD_EXPORT,
     CMD_ALL = CMD_READING | CMD_FIGURE | CMD_HISTORY | CMD_EXPORT,
 };
@@ -287,6 +289,7 @@ static int cmd_figure(read_options *o);
 static int cmd_ingest(read_options *o);
 static int cmd_history(read_options *o);
 static int cmd_export(read_options *o);
+static int cmd_report(read_options *o);
 
 static const cli_command command_table[] = {
     {"extract", CMD_EXTRACT, cmd_extract, 1, 0, "FILE [-o OUT] [--format json|csv]\nFILE... -d DIR",
@@ -307,6 +310,9 @@ static const cli_command command_table[] = {
      "each KPI's figures by fiscal year across the editions\nstored, revised figures marked"},
     {"export", CMD_EXPORT, cmd_export, 0, 0, "[--db PATH] [--format csv|jsonl] [--bom]",
      "one line per stored figure, with what a spreadsheet needs"},
+    {"report", CMD_REPORT, cmd_report, 1, 0, "EDITION... -o report.html",
+     "a page people look at (HTML, inline SVG): each KPI's path\nfrom baseline toward target, "
+     "per goal; several editions\nof one plan drawn together, revised figures marked"},
 };
 
 static const char exit_status_text[] =
@@ -1232,6 +1238,40 @@ static int cmd_export(read_options *o)
         output_write(o->out, text, strlen(text), &err);
     g_free(text);
     store_close(store);
+    return finish(&err);
+}
+
+static int by_edition(const void *a, const void *b)
+{
+    const kp_document *x = *(kp_document *const *)a, *y = *(kp_document *const *)b;
+    return (document_edition(x) > document_edition(y)) - (document_edition(x) < document_edition(y));
+}
+
+/* kpipe report: the editions given, oldest first by their latest actuals,
+ * as one HTML page. */
+static int cmd_report(read_options *o)
+{
+    if (!o->lang) /* the page is Japanese (lang="ja"): so are its findings */
+        messages_language("ja");
+    kp_error err = KP_ERROR_INIT;
+    kp_rules *rules = load_rules(o->rules_dir, &err);
+    if (!rules)
+        return finish(&err);
+    kp_document **docs = g_new0(kp_document *, o->n_inputs);
+    int n = 0;
+    for (int i = 0; i < o->n_inputs && !err.exit_code; i++)
+        if ((docs[n] = kp_document_load(o->inputs[i], &o->pdf, rules, NULL, &err)))
+            n++;
+    if (!err.exit_code) {
+        qsort(docs, (size_t)n, sizeof *docs, by_edition); /* stable enough: ties are rare */
+        char *html = documents_to_html((const kp_document *const *)docs, (size_t)n);
+        output_write(o->out, html, strlen(html), &err);
+        g_free(html);
+    }
+    for (int i = 0; i < n; i++)
+        document_free(docs[i]);
+    g_free(docs);
+    rules_free(rules);
     return finish(&err);
 }
 

@@ -396,14 +396,30 @@ void document_sort(kp_document *doc)
     }
 }
 
+int document_edition(const kp_document *doc)
+{
+    int edition = 0;
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        const kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        for (guint ri = 0; ri < g->rows->len; ri++) {
+            const kp_row *r = g_ptr_array_index(g->rows, ri);
+            for (guint i = 0; i < r->actuals->len; i++) {
+                const kp_actual *a = g_ptr_array_index(r->actuals, i);
+                if (a->quantity->has_value)
+                    edition = MAX(edition, a->fy);
+            }
+        }
+    }
+    return edition;
+}
+
 bool messages_in_japanese(void)
 {
     /* the catalogue translates this one msgid to its own language's code */
     return strcmp(_("messages:en"), "messages:ja") == 0;
 }
 
-/* Fiscal year FY as the document prints its years: R2年度, H27年度, 2020年度. */
-static void year_name(GString *out, const kp_document *doc, int fy)
+void document_year_name(GString *out, const kp_document *doc, int fy)
 {
     if (doc->era_years && fy >= 2019)
         fy == 2019 ? g_string_append(out, "R元年度") : g_string_append_printf(out, "R%d年度", fy - 2018);
@@ -435,7 +451,7 @@ char *document_place(const kp_document *doc, int goal, int row, const char *fiel
         if (name) {
             g_string_append(s, name);
         } else if (g_str_has_prefix(field, "actuals.") && atoi(field + 8) > 0) {
-            year_name(s, doc, atoi(field + 8));
+            document_year_name(s, doc, atoi(field + 8));
             g_string_append(s, " 実績値");
         } else {
             g_string_append(s, field);

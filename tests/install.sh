@@ -31,7 +31,7 @@ mkdir "$tmp/elsewhere"
 check "the installed kpipe, run from another folder, writes what build/kpipe does" cmp -s "$tmp/elsewhere/out.json" "$tmp/built.json"
 check "the installed kpipe finds its Japanese messages" sh -c "cd '$tmp/elsewhere' && '$tmp/p/bin/kpipe' check '$repo/fixtures/ebetsu-kpi-r4.txt' --lang ja | grep -q 'エラー 1 件'"
 # every option of every command is in the man page
-for cmd in extract text check diff figure ingest history export; do
+for cmd in extract text check diff figure ingest history export report; do
     for opt in $("$build/kpipe" $cmd --help | grep -o -- '--[a-z-]*' | sort -u); do
         grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" docs/kpipe.1 || echo "$opt" >>"$tmp/missing"
     done

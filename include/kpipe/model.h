@@ -182,10 +182,15 @@ kp_measure *goal_measure(kp_goal *goal, int number, bool create);
 void document_sort(kp_document *doc);
 
 /* Appends a diagnostic; FIELD may be NULL. */
+/* The edition DOC is: the latest fiscal year with a numeric actual (a table
+ * prints its plan's later years' columns empty); 0 when there is none. */
+int document_edition(const kp_document *doc);
 /* Where in DOC a finding is, in the message language: "Goal 2 row 4
  * actuals.2020", or as the document names it, "基本目標2 No.4 R2年度 実績値".
  * GOAL, ROW 0 and FIELD NULL are left out. Newly allocated. */
 char *document_place(const kp_document *doc, int goal, int row, const char *field);
+/* Fiscal year FY as DOC prints its years (R2年度, H27年度, 2020年度), onto OUT. */
+void document_year_name(GString *out, const kp_document *doc, int fy);
 void document_diagnose(kp_document *doc, kp_severity severity, const char *code, int goal,
                        int row, const char *field, int page, int line, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
