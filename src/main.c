@@ -211,9 +211,10 @@ static const cli_option option_table[] = {
      "indent the JSON for people (same keys, same order)"},
     {"bom", OPT_BOM, NULL, CMD_EXTRACT | CMD_EXPORT,
      "--format csv: begin with a UTF-8 byte-order mark"},
-    {"db", OPT_DB, "PATH", CMD_DATABASE,
+    {"db", OPT_DB, "PATH", CMD_DATABASE | CMD_REPORT,
      "the SQLite database of every edition (default kpi.sqlite)"},
-    {"municipality", OPT_MUNICIPALITY, "M", CMD_HISTORY, "only the KPIs of municipality M"},
+    {"municipality", OPT_MUNICIPALITY, "M", CMD_HISTORY | CMD_REPORT,
+     "only the KPIs of municipality M (report --db: its plan)"},
     {"goal", OPT_GOAL, "N", CMD_HISTORY, "only the KPIs of goal N"},
     {"kpi", OPT_KPI, "TEXT", CMD_HISTORY, "only the KPIs whose name holds TEXT"},
     {"keep-formulas", OPT_KEEP_FORMULAS, NULL, CMD_EXTRACT,
@@ -310,7 +311,7 @@ static const cli_command command_table[] = {
      "each KPI's figures by fiscal year across the editions\nstored, revised figures marked"},
     {"export", CMD_EXPORT, cmd_export, 0, 0, "[--db PATH] [--format csv|jsonl] [--bom]",
      "one line per stored figure, with what a spreadsheet needs"},
-    {"report", CMD_REPORT, cmd_report, 1, 0, "EDITION... -o report.html",
+    {"report", CMD_REPORT, cmd_report, 0, 0, "EDITION... -o report.html\n--db PATH [--municipality M] -o report.html",
      "a page people look at (HTML, inline SVG): each KPI's path\nfrom baseline toward target, "
      "per goal; several editions\nof one plan drawn together, revised figures marked"},
 };
@@ -629,15 +630,19 @@ static int options_parse(const cli_command *c, int argc, char **argv, read_optio
     o->inputs = args + optind;
     o->n_inputs = n - optind;
     g_string_free(shorts, TRUE);
-    if (rc < 0 && !(c->bit & (CMD_HISTORY | CMD_EXPORT)) &&
+    if (rc < 0 && !(c->bit & (CMD_HISTORY | CMD_EXPORT)) && !(c->bit == CMD_REPORT && o->db) &&
         (o->n_inputs < c->min_inputs || (c->max_inputs && o->n_inputs > c->max_inputs)))
         rc = usage_error(c->max_inputs == 2   ? "'%s' takes two inputs, OLD and NEW"
                          : c->bit == CMD_FIGURE ? "'%s' takes at least one TEXT"
                          : c->max_inputs == 1 ? "'%s' takes one input FILE"
                                               : "'%s' takes one or more input FILEs",
                          c->name);
-    if (rc < 0 && (c->bit & (CMD_HISTORY | CMD_EXPORT)) && o->n_inputs)
-        rc = usage_error("'%s' takes no inputs: it reads the database (--db)", c->name);
+    if (rc < 0 && ((c->bit & (CMD_HISTORY | CMD_EXPORT)) || (c->bit == CMD_REPORT && o->db)) &&
+        o->n_inputs)
+        rc = usage_error("'%s' takes no inputs with a database: it reads the database (--db)",
+                         c->name);
+    if (rc < 0 && c->bit == CMD_REPORT && !o->db && !o->n_inputs)
+        rc = usage_error("'%s' takes one or more editions, or --db PATH", c->name);
     if (rc < 0)
         rc = options_agree(c, o);
     if (rc < 0 && (c->bit & CMD_DATABASE) && !o->db)
@@ -1254,6 +1259,21 @@ static int cmd_report(read_options *o)
     if (!o->lang) /* the page is Japanese (lang="ja"): so are its findings */
         messages_language("ja");
     kp_error err = KP_ERROR_INIT;
+    if (o->db) { /* every stored edition of one plan */
+        kp_store *store = store_existing(o, &err);
+        size_t n = 0;
+        kp_document **docs = store ? store_documents(store, o->municipality, &n, &err) : NULL;
+        store_close(store);
+        if (docs) {
+            char *html = documents_to_html((const kp_document *const *)docs, n);
+            output_write(o->out, html, strlen(html), &err);
+            g_free(html);
+        }
+        for (size_t i = 0; docs && i < n; i++)
+            document_free(docs[i]);
+        g_free(docs);
+        return finish(&err);
+    }
     kp_rules *rules = load_rules(o->rules_dir, &err);
     if (!rules)
         return finish(&err);

@@ -574,6 +574,49 @@ char *store_history(kp_store *s, const kp_history_query *q, kp_table_format form
     return g_string_free(out, FALSE);
 }
 
+/* ---- editions back --------------------------------------------------------- */
+
+kp_document **store_documents(kp_store *s, const char *municipality, size_t *n, kp_error *err)
+{
+    sqlite3_int64 plan = value_of(s,
+                                  "SELECT plan_id FROM document d JOIN plan p ON p.id = d.plan_id "
+                                  "WHERE ?1 IS NULL OR p.municipality = ?1 "
+                                  "ORDER BY p.last_fy DESC, d.edition_fy DESC, d.seq DESC LIMIT 1",
+                                  "t", municipality);
+    if (!plan) {
+        kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0, "no edition%s%s is stored",
+                     municipality ? " of " : "", municipality ? municipality : "");
+        return NULL;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name, kpi_json FROM document WHERE plan_id = ? "
+                           "ORDER BY edition_fy, seq",
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_failed(s, err, "read");
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, plan);
+    GPtrArray *docs = g_ptr_array_new();
+    while (!err->exit_code && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = column_text(st, 0), *json = column_text(st, 1);
+        kp_document *doc = document_from_json(json ? json : "", json ? strlen(json) : 0, name, err);
+        if (doc)
+            g_ptr_array_add(docs, doc);
+    }
+    sqlite3_finalize(st);
+    *n = docs->len;
+    if (err->exit_code || !docs->len) {
+        for (guint i = 0; i < docs->len; i++)
+            document_free(g_ptr_array_index(docs, i));
+        g_ptr_array_free(docs, TRUE);
+        if (!err->exit_code)
+            kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0, "no edition is stored");
+        return NULL;
+    }
+    return (kp_document **)g_ptr_array_free(docs, FALSE);
+}
+
 /* ---- export --------------------------------------------------------------- */
 
 static const char export_sql[] =

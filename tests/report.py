@@ -132,6 +132,15 @@ def main():
         marked = sorted((c["goal"], c["row"], fy) for c in dom2.cards for fy in c["revised"])
         check("two editions: the figures marked revised are those kpipe diff calls revised",
               marked == revised and len(marked) == 2, "%s vs %s" % (marked, revised))
+        db = os.path.join(tmp, "kpi.sqlite")
+        subprocess.run([kpipe, "ingest", r5, r4, "--db", db], capture_output=True, check=True)
+        from_db = subprocess.run([kpipe, "report", "--db", db, "--municipality", "江別市"],
+                                 capture_output=True, check=True).stdout.decode()
+        dom3 = Dom()
+        dom3.feed(from_db)
+        marked_db = sorted((c["goal"], c["row"], fy) for c in dom3.cards for fy in c["revised"])
+        check("report --db: the stored editions of the plan, the same revisions marked",
+              marked_db == revised and len(dom3.cards) == len(dom2.cards), "%s vs %s" % (marked_db, revised))
         if chromium != "-":
             out = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                                   "file://" + os.path.abspath(page_path)], capture_output=True, timeout=120)

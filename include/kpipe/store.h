@@ -40,6 +40,13 @@ typedef enum { KP_TABLE_TEXT, KP_TABLE_JSON, KP_TABLE_CSV, KP_TABLE_JSONL } kp_t
 char *store_history(kp_store *store, const kp_history_query *q, kp_table_format format,
                     kp_error *err);
 
+/* The stored editions of one plan, oldest first (by their latest actuals),
+ * read back from their kpi-json: MUNICIPALITY's plan (the newest of its
+ * periods), or, for NULL, the plan of the newest edition stored. *N receives
+ * how many; NULL with ERR set when there is none. */
+kp_document **store_documents(kp_store *store, const char *municipality, size_t *n,
+                              kp_error *err);
+
 /* One line per stored figure with its context (csv or jsonl); BOM: begin
  * CSV with a byte-order mark. Newly allocated, NULL with ERR set. */
 char *store_export(kp_store *store, kp_table_format format, bool bom, kp_error *err);
