@@ -66,14 +66,14 @@ kp_baseline *baseline_load(const char *file, kp_error *err)
     json_error_t jerr;
     json_t *root = json_load_file(file, 0, &jerr);
     if (!root) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, jerr.line > 0 ? jerr.line : 0, 0, 0,
+        kp_error_set(err, KP_ERR_FORMAT, file, jerr.line > 0 ? jerr.line : 0, 0, 0,
                      "not a baseline: %s", jerr.text);
         return NULL;
     }
     const char *format = json_string_value(json_object_get(root, "format"));
     json_t *files = json_object_get(root, "files");
     if (!format || strcmp(format, "kpi-check/1") != 0 || !json_is_array(files)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0,
                      "not a baseline: give a report written by kpipe check --format json");
         json_decref(root);
         return NULL;
@@ -144,7 +144,7 @@ bool codes_known(const char *codes, kp_error *err)
             GString *all = g_string_new(NULL);
             for (size_t i = 0; i < n; i++)
                 g_string_append_printf(all, "%s%s", i ? ", " : "", checks[i].code);
-            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0,
+            kp_error_set(err, KP_ERR_USAGE, NULL, 0, 0, 0,
                          "--ignore: no check has the code '%s' (the codes: %s)", code, all->str);
             g_string_free(all, TRUE);
             ok = false;

@@ -14,7 +14,7 @@ void kp_error_clear(kp_error *err)
     *err = (kp_error)KP_ERROR_INIT;
 }
 
-void kp_error_set(kp_error *err, int exit_code, const char *file, int page,
+void kp_error_set(kp_error *err, kp_error_kind kind, const char *file, int page,
                   int line, int column, const char *fmt, ...)
 {
     if (!err)
@@ -24,7 +24,7 @@ void kp_error_set(kp_error *err, int exit_code, const char *file, int page,
     va_start(ap, fmt);
     err->message = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    err->exit_code = exit_code;
+    err->kind = kind;
     err->file = g_strdup(file);
     err->page = page;
     err->line = line;
@@ -48,4 +48,12 @@ char *kp_error_format(const kp_error *err)
     g_string_append(s, "error: ");
     g_string_append(s, err->message ? err->message : "unknown error");
     return g_string_free(s, FALSE);
+}
+
+const char *kp_error_kind_name(kp_error_kind kind)
+{
+    static const char *const names[] = {"none",   "usage",  "read",    "format",   "encrypted",
+                                        "no-text", "no-table", "page-box", "limit", "reader",
+                                        "rules",  "output", "database"};
+    return (size_t)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
 }

@@ -713,20 +713,20 @@ kp_document *document_from_json(const char *data, size_t len, const char *file, 
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, jerr.line > 0 ? jerr.line : 0,
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, jerr.line > 0 ? jerr.line : 0,
                      jerr.column > 0 ? jerr.column : 0, "not valid JSON: %s", jerr.text);
         return NULL;
     }
     const char *format = json_string_value(json_object_get(root, "format"));
     if (!format || strcmp(format, "kpi-json/1") != 0) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0,
                      "JSON, but not kpi-json/1 (its \"format\" is %s)", format ? format : "missing");
         json_decref(root);
         return NULL;
     }
     json_fault f = {g_string_new(NULL), g_string_new(NULL)};
     if (!check_document(&f, root)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "not kpi-json/1 as kpipe writes it: %s %s",
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0, "not kpi-json/1 as kpipe writes it: %s %s",
                      f.where->str, f.what->str);
         g_string_free(f.where, TRUE);
         g_string_free(f.what, TRUE);

@@ -92,7 +92,7 @@ static void child_send(int fd, const char *file, const kp_pdf_options *pdf,
         g_free(text);
         document_free(doc);
     } else {
-        out = g_strdup_printf("E%d\n%d\n%d\n%d\n%s", err.exit_code, err.page, err.line,
+        out = g_strdup_printf("E%d\n%d\n%d\n%d\n%s", err.kind, err.page, err.line,
                               err.column, err.message ? err.message : "");
     }
     (void)fd_write_all(fd, out, strlen(out));
@@ -122,17 +122,17 @@ static kp_document *from_child(const char *file, GString *got, int status, kp_er
     if (got->len && got->str[0] == 'E') {
         char **f = g_strsplit(got->str + 1, "\n", 5);
         if (g_strv_length(f) == 5)
-            kp_error_set(err, atoi(f[0]), file, atoi(f[1]), atoi(f[2]), atoi(f[3]), "%s", f[4]);
+            kp_error_set(err, (kp_error_kind)atoi(f[0]), file, atoi(f[1]), atoi(f[2]), atoi(f[3]), "%s", f[4]);
         g_strfreev(f);
-        if (err->exit_code)
+        if (err->kind)
             return NULL;
     }
     if (WIFSIGNALED(status))
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_READER, file, 0, 0, 0,
                      "could not be read: its reading process ended on signal %d (%s)",
                      WTERMSIG(status), strsignal(WTERMSIG(status)));
     else
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_READER, file, 0, 0, 0,
                      "could not be read: its reading process ended with nothing to say");
     return NULL;
 }

@@ -40,6 +40,21 @@
 #define KPIPE_RULES_DIR "/usr/local/share/kpipe/rules"
 #endif
 
+/* Documented exit codes (README "Exit codes"): the library reports kinds of
+ * error, and this is the one place that turns them into exit codes. */
+enum {
+    KP_EXIT_OK = 0,       /* output written, no error found */
+    KP_EXIT_INVALID = 1,  /* validation errors, where a command checks */
+    KP_EXIT_UNUSABLE = 2  /* input, rules, output path or usage unusable */
+};
+
+static int exit_code_of(kp_error_kind kind)
+{
+    /* every kind of error leaves nothing usable: one code, documented as
+     * such; the kind is there for callers that handle some of them */
+    return kind == KP_ERR_NONE ? KP_EXIT_OK : KP_EXIT_UNUSABLE;
+}
+
 static void report(const kp_error *err)
 {
     char *line = kp_error_format(err);
@@ -669,9 +684,9 @@ static void options_clear(read_options *o)
 static int finish(kp_error *err)
 {
     int status = KP_EXIT_OK;
-    if (err->exit_code) {
+    if (err->kind) {
         report(err);
-        status = err->exit_code;
+        status = exit_code_of(err->kind);
     }
     kp_error_clear(err);
     return status;
@@ -688,7 +703,7 @@ static char *render_document(const kp_document *doc, const read_options *o, bool
     char *text = json_write(json, o->pretty);
     json_decref(json);
     if (!text)
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "a figure is not a finite number");
+        kp_error_set(err, KP_ERR_OUTPUT, file, 0, 0, 0, "a figure is not a finite number");
     return text;
 }
 
@@ -772,7 +787,7 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
     }
     document_free(doc);
     int status = done;
-    if (err.exit_code) {
+    if (err.kind) {
         char *line = kp_error_format(&err);
         (void)fd_write_all(fd, line, strlen(line)); /* the parent reports its absence */
         g_free(line);
@@ -1027,7 +1042,7 @@ static int cmd_diff(read_options *o)
     document_free(old);
     document_free(new_);
     rules_free(rules);
-    return err.exit_code ? finish(&err) : status;
+    return err.kind ? finish(&err) : status;
 }
 
 /* kpipe text: the tables as kpipe reads them, in the seed's tab-separated
@@ -1206,7 +1221,7 @@ static bool table_format(const char *name, bool history, kp_table_format *format
 static kp_store *store_existing(const read_options *o, kp_error *err)
 {
     if (!g_file_test(o->db, G_FILE_TEST_IS_REGULAR)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, o->db, 0, 0, 0,
+        kp_error_set(err, KP_ERR_READ, o->db, 0, 0, 0,
                      "no such database: store editions in it with kpipe ingest");
         return NULL;
     }
@@ -1279,10 +1294,10 @@ static int cmd_report(read_options *o)
         return finish(&err);
     kp_document **docs = g_new0(kp_document *, o->n_inputs);
     int n = 0;
-    for (int i = 0; i < o->n_inputs && !err.exit_code; i++)
+    for (int i = 0; i < o->n_inputs && !err.kind; i++)
         if ((docs[n] = kp_document_load(o->inputs[i], &o->pdf, rules, NULL, &err)))
             n++;
-    if (!err.exit_code) {
+    if (!err.kind) {
         qsort(docs, (size_t)n, sizeof *docs, by_edition); /* stable enough: ties are rare */
         char *html = documents_to_html((const kp_document *const *)docs, (size_t)n);
         output_write(o->out, html, strlen(html), &err);

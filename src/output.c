@@ -32,7 +32,7 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
 {
     if (!path || strcmp(path, "-") == 0) {
         if (!fd_write_all(STDOUT_FILENO, data, len)) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, "<stdout>", 0, 0, 0, "cannot write: %s",
+            kp_error_set(err, KP_ERR_OUTPUT, "<stdout>", 0, 0, 0, "cannot write: %s",
                          g_strerror(errno));
             return false;
         }
@@ -50,7 +50,7 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
             ok = false;
         }
         if (!ok)
-            kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot write output: %s",
+            kp_error_set(err, KP_ERR_OUTPUT, path, 0, 0, 0, "cannot write output: %s",
                          g_strerror(saved));
         return ok;
     }
@@ -83,7 +83,7 @@ bool output_write(const char *path, const char *data, size_t len, kp_error *err)
     }
     sigprocmask(SIG_SETMASK, &before, NULL);
     if (!ok)
-        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot write output: %s",
+        kp_error_set(err, KP_ERR_OUTPUT, path, 0, 0, 0, "cannot write output: %s",
                      g_strerror(saved));
     g_free(tmpl);
     return ok;

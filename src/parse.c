@@ -827,7 +827,7 @@ bool parse_rules_check(const kp_rules *rules, kp_error *err)
     };
     for (size_t i = 0; i < G_N_ELEMENTS(required); i++)
         if (!rules_find(rules, "structure", required[i])) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0,
+            kp_error_set(err, KP_ERR_RULES, NULL, 0, 0, 0,
                          "rules/structure.rules has no rule '%s'", required[i]);
             return false;
         }
@@ -1035,7 +1035,7 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
     g_free(p.table_unit);
     g_free(p.kpi_line);
     if (!any_table) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_NO_TABLE, file, 0, 0, 0,
                      _("no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)"));
         document_free(p.doc);
         return NULL;

@@ -544,15 +544,15 @@ static void reader_failed(page_reader *r, int k, int page, const char *file, kp_
     while ((got = waitpid(r->pid[k], &status, 0)) < 0 && errno == EINTR)
         ;
     if (r->over_memory[k])
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
+        kp_error_set(err, KP_ERR_LIMIT, file, page, 0, 0,
                      "the page could not be read: drawing it took more than %ld MiB of memory",
                      KP_MAX_READER_RSS >> 20);
     else if (got == r->pid[k] && WIFSIGNALED(status))
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
+        kp_error_set(err, KP_ERR_READER, file, page, 0, 0,
                      "the page could not be read: its reader process ended on signal %d (%s)",
                      WTERMSIG(status), g_strsignal(WTERMSIG(status)));
     else
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, page, 0, 0,
+        kp_error_set(err, KP_ERR_READER, file, page, 0, 0,
                      "the page could not be read: its reader process ended early");
     /* reaped: reader_stop must not wait for it again */
     r->pid[k] = -1;
@@ -597,7 +597,7 @@ static read_page *reader_take(page_reader *r, int i, const char *file, double ti
     reader_failed(r, k, i + 1, file, err);
     return NULL;
 late:
-    kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
+    kp_error_set(err, KP_ERR_LIMIT, file, i + 1, 0, 0,
                  "still unread after the time limit of %g s (--time-limit)", time_limit);
     return NULL;
 }
@@ -611,21 +611,21 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     GString *sample = NULL; /* the text's first characters, to show in an error */
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+            kp_error_set(err, KP_ERR_ENCRYPTED, file, 0, 0, 0,
                          options->password ? _("encrypted, and the password given does not open it")
                                            : _("encrypted: give its password with --password"));
         else
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, _("not a readable PDF (%s)"),
+            kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0, _("not a readable PDF (%s)"),
                          gerr ? gerr->message : "damaged beyond repair");
         goto out;
     }
     int pages = poppler_document_get_n_pages(doc);
     if (pages <= 0) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "the PDF has no pages");
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0, "the PDF has no pages");
         goto out;
     }
     if (options->max_pages > 0 && pages > options->max_pages) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_LIMIT, file, 0, 0, 0,
                      "%d pages, more than --max-pages %d", pages, options->max_pages);
         goto out;
     }
@@ -645,7 +645,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
             goto out;
         }
         if (page_cut_at_edge(&rp->page)) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, i + 1, 0, 0,
+            kp_error_set(err, KP_ERR_PAGE_BOX, file, i + 1, 0, 0,
                          "its table runs off the page (the page box, %g × %g pt, is smaller than "
                          "the drawing): only part of it could be read",
                          round(rp->page.width), round(rp->page.height));
@@ -668,7 +668,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     if (unreadable > 0 && unreadable * 3 > total_glyphs + unreadable) {
         grid_free(grid);
         grid = NULL;
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
                      "%zu of its %zu characters have no Unicode mapping (fonts without "
                      "ToUnicode): OCR is needed before kpipe can read it",
                      unreadable, unreadable + total_glyphs);
@@ -677,7 +677,7 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     if (total_glyphs == 0) {
         grid_free(grid);
         grid = NULL;
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
                      _("no text layer (a scanned image?): OCR is needed before kpipe can read it"));
         goto out;
     }
@@ -691,13 +691,13 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
         grid_free(grid);
         grid = NULL;
         if (japanese == 0)
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+            kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
                          "none of its %zu characters is Japanese (its text begins \"%s\"): "
                          "fonts without a Unicode map (ToUnicode) read like this; OCR is "
                          "needed before kpipe can read it",
                          all, sample->str);
         else
-            kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+            kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
                          "only %zu of its %zu characters are Japanese and %zu have no Unicode "
                          "mapping (its text begins \"%s\"): fonts without a Unicode map "
                          "(ToUnicode) read like this; OCR is needed before kpipe can read it",

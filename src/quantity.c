@@ -428,7 +428,7 @@ bool quantity_rules_check(const kp_rules *rules, kp_error *err)
     };
     for (size_t i = 0; i < G_N_ELEMENTS(required); i++)
         if (!rules_find(rules, required[i][0], required[i][1])) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0,
+            kp_error_set(err, KP_ERR_RULES, NULL, 0, 0, 0,
                          "rules/%s.rules has no rule '%s'", required[i][0], required[i][1]);
             return false;
         }
@@ -437,7 +437,7 @@ bool quantity_rules_check(const kp_rules *rules, kp_error *err)
         size_t n;
         const kp_rule *const *rs = rules_set(rules, numeric_sets[s], &n);
         if (n == 0) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0, "rules/%s.rules is missing or empty",
+            kp_error_set(err, KP_ERR_RULES, NULL, 0, 0, 0, "rules/%s.rules is missing or empty",
                          numeric_sets[s]);
             return false;
         }
@@ -445,7 +445,7 @@ bool quantity_rules_check(const kp_rules *rules, kp_error *err)
             if (!is_whole_number(rs[i]->name) || strlen(rs[i]->name) > 18 ||
                 (s == 0 && g_ascii_strtoll(rs[i]->name, NULL, 10) <= 0) ||
                 (s == 1 && g_ascii_strtoll(rs[i]->name, NULL, 10) > ERA_MAX_YEAR)) {
-                kp_error_set(err, KP_EXIT_UNUSABLE, rs[i]->file, 0, rs[i]->line, 1,
+                kp_error_set(err, KP_ERR_RULES, rs[i]->file, 0, rs[i]->line, 1,
                              s == 1 ? "the name of an era rule must be a year from 0 to 9999, "
                                       "not '%s'"
                                     : "the name of a scale rule must be a whole number, not '%s'",

@@ -300,7 +300,7 @@ bool roles_rules_check(const kp_rules *rules, kp_error *err)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(roles); i++)
         if (!rules_find(rules, "structure", roles[i].rule)) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, NULL, 0, 0, 0,
+            kp_error_set(err, KP_ERR_RULES, NULL, 0, 0, 0,
                          "rules/structure.rules has no rule '%s'", roles[i].rule);
             return false;
         }

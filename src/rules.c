@@ -129,8 +129,8 @@ static bool expand_reference(const kp_rules *rules, const kp_rule *r, const char
         g_string_append(out, ")");
         return true;
     }
-    if (!err->exit_code)
-        kp_error_set(err, KP_EXIT_UNUSABLE, r->file, 0, r->line, column_of(r, raw_at),
+    if (!err->kind)
+        kp_error_set(err, KP_ERR_RULES, r->file, 0, r->line, column_of(r, raw_at),
                      "{{%s}} names no rule of set '%s' and no rule set", name, r->set);
     return false;
 }
@@ -139,7 +139,7 @@ static bool expand(const kp_rules *rules, const kp_rule *r, GString *out, int de
                    GArray *marks, kp_error *err)
 {
     if (depth > KP_EXPAND_DEPTH) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, r->file, 0, r->line, r->column,
+        kp_error_set(err, KP_ERR_RULES, r->file, 0, r->line, r->column,
                      "rule '%s' refers to itself through {{...}}", r->name);
         return false;
     }
@@ -155,8 +155,8 @@ static bool expand(const kp_rules *rules, const kp_rule *r, GString *out, int de
             /* {{A}} twice in B, B twice in C …: doubling at each level; said
              * of the rule being compiled (depth 0), stopped at any depth */
             if (out->len > KP_MAX_EXPANDED_BYTES) {
-                if (depth == 0 && !err->exit_code)
-                    kp_error_set(err, KP_EXIT_UNUSABLE, r->file, 0, r->line, r->column,
+                if (depth == 0 && !err->kind)
+                    kp_error_set(err, KP_ERR_RULES, r->file, 0, r->line, r->column,
                                  "rule '%s' expands to more than %d bytes through {{...}}",
                                  r->name, KP_MAX_EXPANDED_BYTES);
                 ok = false;
@@ -204,7 +204,7 @@ static bool compile_rule(const kp_rules *rules, kp_rule *r, bool use_jit, kp_err
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(code, msg, sizeof msg);
             size_t raw = raw_offset_of(marks, offset);
-            kp_error_set(err, KP_EXIT_UNUSABLE, r->file, 0, r->line, column_of(r, raw),
+            kp_error_set(err, KP_ERR_RULES, r->file, 0, r->line, column_of(r, raw),
                          "%s (rule '%s')", (char *)msg, r->name);
             ok = false;
         } else if (use_jit) {
@@ -226,11 +226,11 @@ static bool parse_rule_text(kp_rules *rules, const char *path, const char *set, 
         int line = 1;
         for (const char *q = data; q < bad; q++)
             line += *q == '\n';
-        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, line, 0, "rule file is not valid UTF-8");
+        kp_error_set(err, KP_ERR_RULES, path, 0, line, 0, "rule file is not valid UTF-8");
         return false;
     }
     if (g_hash_table_contains(rules->sets, set)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "a second rule set named '%s'", set);
+        kp_error_set(err, KP_ERR_RULES, path, 0, 0, 0, "a second rule set named '%s'", set);
         return false;
     }
     GPtrArray *members = g_ptr_array_new();
@@ -254,7 +254,7 @@ static bool parse_rule_text(kp_rules *rules, const char *path, const char *set, 
         while (*pat == ' ' || *pat == '\t')
             pat++;
         if (*pat == '\0') {
-            kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, ln + 1,
+            kp_error_set(err, KP_ERR_RULES, path, 0, ln + 1,
                          (int)g_utf8_pointer_to_offset(line, name_end) + 1,
                          "rule '%.*s' has no pattern", (int)(name_end - p), p);
             ok = false;
@@ -282,7 +282,7 @@ static bool parse_rule_file(kp_rules *rules, const char *path, const char *set, 
     if (!file_is_readable(path, KP_MAX_RULES_BYTES, err))
         return false;
     if (!g_file_get_contents(path, &data, &len, &gerr)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, path, 0, 0, 0, "cannot read rule file: %s",
+        kp_error_set(err, KP_ERR_RULES, path, 0, 0, 0, "cannot read rule file: %s",
                      gerr->message);
         g_error_free(gerr);
         return false;
@@ -316,7 +316,7 @@ static kp_rules *rules_finish(kp_rules *rules, bool ok, const char *where, kp_er
     for (guint i = 0; ok && i < rules->rules->len; i++)
         ok = compile_rule(rules, g_ptr_array_index(rules->rules, i), use_jit, err);
     if (ok && rules->rules->len == 0) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, where, 0, 0, 0, "no rules (no *.rules file with a rule)");
+        kp_error_set(err, KP_ERR_RULES, where, 0, 0, 0, "no rules (no *.rules file with a rule)");
         ok = false;
     }
     if (!ok) {
@@ -350,7 +350,7 @@ kp_rules *rules_load(const char *dir, kp_error *err)
     GError *gerr = NULL;
     GDir *d = g_dir_open(dir, 0, &gerr);
     if (!d) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, dir, 0, 0, 0, "cannot open rules folder: %s",
+        kp_error_set(err, KP_ERR_RULES, dir, 0, 0, 0, "cannot open rules folder: %s",
                      gerr->message);
         g_error_free(gerr);
         return NULL;

@@ -33,7 +33,7 @@ static const char *const migrations[] = {
 
 static bool db_failed(kp_store *s, kp_error *err, const char *what)
 {
-    kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0, "database: %s: %s", what,
+    kp_error_set(err, KP_ERR_DATABASE, s->path, 0, 0, 0, "database: %s: %s", what,
                  sqlite3_errmsg(s->db));
     return false;
 }
@@ -43,7 +43,7 @@ static bool exec(kp_store *s, const char *sql, kp_error *err)
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
         return true;
-    kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0, "database: %s", msg ? msg : "failed");
+    kp_error_set(err, KP_ERR_DATABASE, s->path, 0, 0, 0, "database: %s", msg ? msg : "failed");
     sqlite3_free(msg);
     return false;
 }
@@ -76,14 +76,14 @@ static bool schema_ready(kp_store *s, kp_error *err)
                      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
         sqlite3_finalize(st);
         if (!empty) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0,
+            kp_error_set(err, KP_ERR_DATABASE, s->path, 0, 0, 0,
                          "a database, but not one kpipe made (no schema version)");
             ok = false;
         } else {
             ok = exec(s, kp_schema_sql, err);
         }
     } else if (v > KP_STORE_VERSION) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0,
+        kp_error_set(err, KP_ERR_DATABASE, s->path, 0, 0, 0,
                      "made by a newer kpipe (schema version %d; this one knows %d)", v,
                      KP_STORE_VERSION);
         ok = false;
@@ -109,7 +109,7 @@ kp_store *store_open(const char *path, kp_error *err)
         /* in WAL mode NORMAL still keeps every committed document through a
          * crash of kpipe (kill -9); only a power cut may lose the last few */
         !exec(s, "PRAGMA synchronous = NORMAL", err) || !schema_ready(s, err)) {
-        if (!err->exit_code)
+        if (!err->kind)
             db_failed(s, err, "cannot open");
         store_close(s);
         return NULL;
@@ -442,7 +442,7 @@ bool store_ingest(kp_store *s, const kp_document *doc, const char *file, bool *a
     g_free(kpi_json);
     ok = doc_id && put_goals(s, doc_id, plan, doc, err);
     if (!ok) {
-        if (!err->exit_code)
+        if (!err->kind)
             db_failed(s, err, "write");
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return false;
@@ -584,7 +584,7 @@ kp_document **store_documents(kp_store *s, const char *municipality, size_t *n, 
                                   "ORDER BY p.last_fy DESC, d.edition_fy DESC, d.seq DESC LIMIT 1",
                                   "t", municipality);
     if (!plan) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0, "no edition%s%s is stored",
+        kp_error_set(err, KP_ERR_DATABASE, s->path, 0, 0, 0, "no edition%s%s is stored",
                      municipality ? " of " : "", municipality ? municipality : "");
         return NULL;
     }
@@ -598,7 +598,7 @@ kp_document **store_documents(kp_store *s, const char *municipality, size_t *n, 
     }
     sqlite3_bind_int64(st, 1, plan);
     GPtrArray *docs = g_ptr_array_new();
-    while (!err->exit_code && sqlite3_step(st) == SQLITE_ROW) {
+    while (!err->kind && sqlite3_step(st) == SQLITE_ROW) {
         const char *name = column_text(st, 0), *json = column_text(st, 1);
         kp_document *doc = document_from_json(json ? json : "", json ? strlen(json) : 0, name, err);
         if (doc)
@@ -606,12 +606,12 @@ kp_document **store_documents(kp_store *s, const char *municipality, size_t *n, 
     }
     sqlite3_finalize(st);
     *n = docs->len;
-    if (err->exit_code || !docs->len) {
+    if (err->kind || !docs->len) {
         for (guint i = 0; i < docs->len; i++)
             document_free(g_ptr_array_index(docs, i));
         g_ptr_array_free(docs, TRUE);
-        if (!err->exit_code)
-            kp_error_set(err, KP_EXIT_UNUSABLE, s->path, 0, 0, 0, "no edition is stored");
+        if (!err->kind)
+            kp_error_set(err, KP_ERR_DATABASE, s->path, 0, 0, 0, "no edition is stored");
         return NULL;
     }
     return (kp_document **)g_ptr_array_free(docs, FALSE);

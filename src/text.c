@@ -24,18 +24,18 @@ static int line_of(const char *start, const char *at)
 char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err)
 {
     if (len == 0) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, _("empty file"));
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0, _("empty file"));
         return NULL;
     }
     if (len >= 2 && ((unsigned char)bytes[0] == 0xFF || (unsigned char)bytes[0] == 0xFE) &&
         ((unsigned char)bytes[1] ^ (unsigned char)bytes[0]) == 0x01) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, 0, 0,
                      "UTF-16 text (its byte-order mark says so): save it as UTF-8 or Shift_JIS");
         return NULL;
     }
     const char *nul = memchr(bytes, '\0', len);
     if (nul) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, line_of(bytes, nul), 0,
+        kp_error_set(err, KP_ERR_FORMAT, file, 0, line_of(bytes, nul), 0,
                      "binary data (a NUL byte), not a text table");
         return NULL;
     }
@@ -60,7 +60,7 @@ char *text_decode(const char *bytes, size_t len, const char *file, kp_error *err
     const char *line_start = bad;
     while (line_start > bytes && line_start[-1] != '\n')
         line_start--;
-    kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, line_of(bytes, bad),
+    kp_error_set(err, KP_ERR_FORMAT, file, 0, line_of(bytes, bad),
                  (int)g_utf8_strlen(line_start, bad - line_start) + 1,
                  "neither UTF-8 nor Shift_JIS text (byte 0x%02X)", (unsigned char)*bad);
     return NULL;
@@ -143,7 +143,7 @@ static char *stdin_read_all(size_t *len, kp_error *err)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, "-", 0, 0, 0, "cannot read standard input: %s",
+            kp_error_set(err, KP_ERR_READ, "-", 0, 0, 0, "cannot read standard input: %s",
                          g_strerror(errno));
             g_string_free(got, TRUE);
             return NULL;
@@ -151,7 +151,7 @@ static char *stdin_read_all(size_t *len, kp_error *err)
         if (n == 0)
             break;
         if (got->len + (size_t)n > (size_t)KP_MAX_INPUT_BYTES) {
-            kp_error_set(err, KP_EXIT_UNUSABLE, "-", 0, 0, 0,
+            kp_error_set(err, KP_ERR_LIMIT, "-", 0, 0, 0,
                          "more than kpipe reads (%ld MiB) on standard input",
                          KP_MAX_INPUT_BYTES >> 20);
             g_string_free(got, TRUE);
@@ -173,7 +173,7 @@ char *file_read_all(const char *file, size_t *len, kp_error *err)
     if (!file_is_readable(file, KP_MAX_INPUT_BYTES, err))
         return NULL;
     if (!g_file_get_contents(file, &data, &n, &gerr)) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0, "cannot read: %s", gerr->message);
+        kp_error_set(err, KP_ERR_READ, file, 0, 0, 0, "cannot read: %s", gerr->message);
         g_error_free(gerr);
         return NULL;
     }
@@ -210,7 +210,7 @@ kp_grid *text_read(const char *file, const char *data, size_t len, kp_source *so
         return NULL;
     size_t lines = text_lines(utf8);
     if (lines > KP_MAX_TEXT_LINES) {
-        kp_error_set(err, KP_EXIT_UNUSABLE, file, 0, 0, 0,
+        kp_error_set(err, KP_ERR_LIMIT, file, 0, 0, 0,
                      "%zu lines of text, more than a KPI table has (kpipe reads %d at most)", lines,
                      KP_MAX_TEXT_LINES);
         g_free(utf8);

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         g_free(src.name);
         grid_free(grid);
-    } else if (err.exit_code != KP_EXIT_UNUSABLE) {
+    } else if (err.kind == KP_ERR_NONE) {
         abort();
     }
     kp_error_clear(&err);

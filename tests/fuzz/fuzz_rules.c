@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 kp_match_free(&m);
         }
         rules_free(rules);
-    } else if (err.exit_code != KP_EXIT_UNUSABLE || !err.message) {
+    } else if (err.kind == KP_ERR_NONE || !err.message) {
         abort(); /* a refused rule file always says where and why */
     }
     kp_error_clear(&err);

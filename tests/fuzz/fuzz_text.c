@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             json_decref(j);
             g_free(document_to_csv(doc, KP_CSV_BOM));
             document_free(doc);
-        } else if (err.exit_code != KP_EXIT_UNUSABLE) {
+        } else if (err.kind == KP_ERR_NONE) {
             abort(); /* a failure always says why */
         }
         g_free(grid_to_text(grid, NULL));

@@ -334,7 +334,7 @@ static void test_no_table(void **state)
     src.name = g_strdup("x.txt");
     kp_error err = KP_ERROR_INIT;
     assert_null(parse_document(grid, rules, &src, "x.txt", &err));
-    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_int_equal(err.kind, KP_ERR_NO_TABLE);
     assert_string_equal(err.file, "x.txt");
     assert_non_null(strstr(err.message, "no KPI table"));
     kp_error_clear(&err);

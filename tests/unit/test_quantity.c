@@ -205,7 +205,7 @@ static void test_rules_check(void **state)
     (void)state;
     kp_error err = KP_ERROR_INIT;
     assert_true(quantity_rules_check(rules, &err));
-    assert_int_equal(err.exit_code, 0);
+    assert_int_equal(err.kind, KP_ERR_NONE);
 }
 
 int main(void)

@@ -37,7 +37,7 @@ static kp_error load_error(const char *const *files, char **dir_out)
     kp_error err = KP_ERROR_INIT;
     kp_rules *loaded = rules_load(dir, &err);
     assert_null(loaded);
-    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_int_equal(err.kind, KP_ERR_RULES);
     *dir_out = dir;
     return err;
 }
@@ -160,7 +160,7 @@ static void test_no_rules_folder(void **state)
     (void)state;
     kp_error err = KP_ERROR_INIT;
     assert_null(rules_load("/nonexistent/kpipe-rules", &err));
-    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_int_equal(err.kind, KP_ERR_RULES);
     assert_string_equal(err.file, "/nonexistent/kpipe-rules");
     kp_error_clear(&err);
 }

@@ -34,7 +34,7 @@ static void test_neither_encoding(void **state)
     /* valid first two lines, then a byte no encoding allows (0xFF) */
     const char bad[] = "ok\nalso ok\nab\xff\xfe\n";
     assert_null(text_decode(bad, sizeof bad - 1, "bad.txt", &err));
-    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_int_equal(err.kind, KP_ERR_FORMAT);
     assert_int_equal(err.line, 3);
     assert_int_equal(err.column, 3);
     char *line = kp_error_format(&err);
@@ -125,7 +125,7 @@ static void test_load_file(void **state)
     g_free(path);
 
     assert_null(text_load("/nonexistent/x.txt", &src, &err));
-    assert_int_equal(err.exit_code, KP_EXIT_UNUSABLE);
+    assert_int_equal(err.kind, KP_ERR_READ);
     assert_string_equal(err.file, "/nonexistent/x.txt");
     kp_error_clear(&err);
 }
