@@ -97,6 +97,28 @@ static bool schema_ready(kp_store *s, kp_error *err)
     return exec(s, "COMMIT", err);
 }
 
+/* WAL, so that readers and one writer go side by side. Switching a new
+ * database to it needs the file to itself, and SQLite answers "locked"
+ * there without waiting (two ingests creating one database at once): it is
+ * asked again until the busy timeout has passed. */
+static bool wal_mode(kp_store *s, kp_error *err)
+{
+    for (int waited = 0;; waited += 10) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        bool wal = rc == SQLITE_ROW && g_ascii_strcasecmp((const char *)sqlite3_column_text(st, 0),
+                                                          "wal") == 0;
+        sqlite3_finalize(st);
+        if (wal)
+            return true;
+        if (waited >= BUSY_TIMEOUT_MS || (rc != SQLITE_BUSY && rc != SQLITE_LOCKED && rc != SQLITE_ROW))
+            return db_failed(s, err, "cannot use write-ahead logging");
+        g_usleep(10000);
+    }
+}
+
 kp_store *store_open(const char *path, kp_error *err)
 {
     kp_store *s = g_new0(kp_store, 1);
@@ -105,7 +127,7 @@ kp_store *store_open(const char *path, kp_error *err)
             SQLITE_OK ||
         sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
         !exec(s, "PRAGMA foreign_keys = ON", err) ||
-        !exec(s, "PRAGMA journal_mode = WAL", err) ||
+        !wal_mode(s, err) ||
         /* in WAL mode NORMAL still keeps every committed document through a
          * crash of kpipe (kill -9); only a power cut may lose the last few */
         !exec(s, "PRAGMA synchronous = NORMAL", err) || !schema_ready(s, err)) {

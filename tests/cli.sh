@@ -438,14 +438,21 @@ expect_fail "history of a database that is not there" 2 "nothere.sqlite: error: 
     "$kpipe" history --db "$tmp/nothere.sqlite"
 # two ingests at once into one database: both succeed (WAL, busy timeout)
 db2="$tmp/two.sqlite"
-"$kpipe" ingest fixtures/ebetsu-kpi-r4.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf --db "$db2" -j 1 2>/dev/null &
-p1=$!
-"$kpipe" ingest fixtures/ebetsu-kpi-r5.calc.pdf fixtures/families/minato-a.writer.pdf --db "$db2" -j 1 2>/dev/null &
-p2=$!
-wait $p1; r1=$?
-wait $p2; r2=$?
-check "two ingests into one database at once both succeed" sh -c "[ $r1 -eq 0 ] && [ $r2 -eq 0 ] &&
-    [ \$(sqlite3 '$db2' 'select count(*) from document') -eq 4 ] && [ \$(sqlite3 '$db2' 'pragma integrity_check') = ok ]"
+two_ok=true
+for round in 1 2 3; do # each round a new database: both ingests create it at once
+    rm -f "$db2" "$db2"-*
+    "$kpipe" ingest fixtures/ebetsu-kpi-r4.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf --db "$db2" -j 1 2>"$tmp/two1.err" &
+    p1=$!
+    "$kpipe" ingest fixtures/ebetsu-kpi-r5.calc.pdf fixtures/families/minato-a.writer.pdf --db "$db2" -j 1 2>"$tmp/two2.err" &
+    p2=$!
+    wait $p1; r1=$?
+    wait $p2; r2=$?
+    [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ "$(sqlite3 "$db2" 'select count(*) from document')" -eq 4 ] &&
+        [ "$(sqlite3 "$db2" 'pragma integrity_check')" = ok ] ||
+        { two_ok=false; two_err="round $round: exit $r1 $r2: $(cat "$tmp/two1.err" "$tmp/two2.err" | grep error | head -2)"; }
+done
+if $two_ok; then ok "two ingests into one new database at once both succeed (3 rounds)"; else
+    not_ok "two ingests into one new database at once both succeed (3 rounds)" "$two_err"; fi
 # kill -9 in the middle of a batch: what was committed is whole, nothing else
 db3="$tmp/killed.sqlite"
 killed_ok=true
