@@ -127,3 +127,12 @@ char *cell_key(const char *s)
     return k;
 }
 
+bool cell_same_key(const char *a, const char *b)
+{
+    char *x = cell_key(a), *y = cell_key(b);
+    bool same = strcmp(x, y) == 0;
+    g_free(x);
+    g_free(y);
+    return same;
+}
+

@@ -99,22 +99,11 @@ static void append_new_int(GArray *ints, int v)
     g_array_append_val(ints, v);
 }
 
-/* Names that differ only in width (（ and (, ｋｍ and km) or in where a cell
- * wrapped them are one name: NFKC, whitespace removed. */
-static bool same_name(const char *a, const char *b)
-{
-    char *ka = cell_key(a), *kb = cell_key(b);
-    bool same = strcmp(ka, kb) == 0;
-    g_free(ka);
-    g_free(kb);
-    return same;
-}
-
 static void compare_rows(kp_diff *d, int goal, const kp_row *o, const kp_row *n)
 {
     if (o->number != n->number)
         add_change(d, KP_CHANGE_MOVED, goal, n, NULL, 0)->old_row = o->number;
-    if (o->kpi_name && n->kpi_name && !same_name(o->kpi_name, n->kpi_name))
+    if (o->kpi_name && n->kpi_name && !cell_same_key(o->kpi_name, n->kpi_name))
         add_change(d, KP_CHANGE_RENAMED, goal, n, NULL, 1)->old_kpi = g_strdup(o->kpi_name);
     if (figures_differ(o->baseline, n->baseline)) {
         kp_change *c = add_change(d, KP_CHANGE_BASELINE, goal, n, "baseline", 2);
@@ -265,7 +254,7 @@ static gint change_order(gconstpointer a, gconstpointer b)
 static GPtrArray *edition_warnings(const kp_document *old, const kp_document *new_)
 {
     GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
-    if (old->municipality && new_->municipality && !same_name(old->municipality, new_->municipality))
+    if (old->municipality && new_->municipality && !cell_same_key(old->municipality, new_->municipality))
         g_ptr_array_add(w, g_strdup_printf("the editions name different municipalities "
                                            "(%s, %s): are they one plan?",
                                            old->municipality, new_->municipality));

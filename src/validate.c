@@ -297,15 +297,6 @@ static void check_years(kp_document *doc, kp_goal *g)
     g_free(text);
 }
 
-static bool same_key(const char *a, const char *b)
-{
-    char *x = cell_key(a), *y = cell_key(b);
-    bool same = strcmp(x, y) == 0;
-    g_free(x);
-    g_free(y);
-    return same;
-}
-
 /* Names compared as keys (NFKC, no spaces), each key made once: the checks
  * compare every row with every listed KPI. */
 static GHashTable *key_set_new(void)
@@ -352,7 +343,7 @@ static void check_summary(kp_document *doc, kp_goal *g)
     }
     for (guint i = 0; i < g->measures->len; i++) {
         kp_measure *m = g_ptr_array_index(g->measures, i);
-        if (m->summary_title && m->detail_title && !same_key(m->summary_title, m->detail_title))
+        if (m->summary_title && m->detail_title && !cell_same_key(m->summary_title, m->detail_title))
             DIAG(doc, "summary-mismatch", g->number, 0, NULL, &m->where,
                  _("Goal %d measure %d is titled「%s」in the summary list but「%s」in the "
                    "detail table; give both the same title."),

@@ -19,6 +19,9 @@ char *cell_strip_spaces(const char *s);
 char *cell_nfkc(const char *s);
 /* NFKC with all whitespace removed: the key for comparing names. */
 char *cell_key(const char *s);
+/* Do A and B have one key: the same name but for width (（ and (, ｋｍ and
+ * km) and where a cell wrapped it? */
+bool cell_same_key(const char *a, const char *b);
 /* True for a character after which a wrapped line joins without a space. */
 bool char_is_japanese(gunichar c);
 /* The kanji a radical stands for where fonts share one glyph between them
