@@ -166,7 +166,7 @@ static void queue_free(gpointer q)
  * then by number; each old row, in order, takes the first new row, in order,
  * that fits and is not taken. Keys are computed once and looked up: two
  * editions of thousands of rows are matched in linear time. */
-void diff_match_rows(const GPtrArray *orows, const GPtrArray *nrows, int *match, bool *taken)
+static void match_rows(const GPtrArray *orows, const GPtrArray *nrows, int *match, bool *taken)
 {
     guint no = orows ? orows->len : 0, nn = nrows ? nrows->len : 0;
     char **okey = g_new0(char *, no + 1), **nkey = g_new0(char *, nn + 1);
@@ -215,6 +215,24 @@ void diff_match_rows(const GPtrArray *orows, const GPtrArray *nrows, int *match,
     g_free(nkey);
 }
 
+int *diff_row_origins(const GPtrArray *old_rows, const GPtrArray *new_rows)
+{
+    guint no = old_rows ? old_rows->len : 0, nn = new_rows ? new_rows->len : 0;
+    int *match = g_new(int, no + 1), *origin = g_new(int, nn + 1);
+    bool *taken = g_new0(bool, nn + 1);
+    for (guint i = 0; i < no; i++)
+        match[i] = -1;
+    for (guint k = 0; k < nn; k++)
+        origin[k] = -1;
+    match_rows(old_rows, new_rows, match, taken);
+    for (guint i = 0; i < no; i++)
+        if (match[i] >= 0)
+            origin[match[i]] = (int)i;
+    g_free(match);
+    g_free(taken);
+    return origin;
+}
+
 static void compare_goal(kp_diff *d, int number, const kp_goal *og, const kp_goal *ng)
 {
     guint no = og ? og->rows->len : 0, nn = ng ? ng->rows->len : 0;
@@ -222,7 +240,7 @@ static void compare_goal(kp_diff *d, int number, const kp_goal *og, const kp_goa
     bool *taken = g_new0(bool, nn + 1);
     for (guint i = 0; i < no; i++)
         match[i] = -1;
-    diff_match_rows(og ? og->rows : NULL, ng ? ng->rows : NULL, match, taken);
+    match_rows(og ? og->rows : NULL, ng ? ng->rows : NULL, match, taken);
     for (guint i = 0; i < no; i++) {
         const kp_row *o = g_ptr_array_index(og->rows, i);
         if (match[i] >= 0)

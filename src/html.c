@@ -99,10 +99,7 @@ typedef struct {
 static GArray *row_points(const kp_row *r)
 {
     GArray *pts = g_array_new(FALSE, FALSE, sizeof(point));
-    bool printed_totals = false;
-    for (guint i = 0; i < r->actuals->len; i++)
-        printed_totals |= ((kp_actual *)g_ptr_array_index(r->actuals, i))->quantity->cumulative;
-    bool add_up = r->target && r->target->cumulative && !printed_totals;
+    bool add_up = r->target && r->target->cumulative && !row_actuals_are_totals(r);
     double total = 0;
     for (guint i = 0; i < r->actuals->len; i++) {
         const kp_actual *a = g_ptr_array_index(r->actuals, i);
@@ -336,14 +333,6 @@ static void chart(GString *out, const kp_document *doc, int goal, const kp_row *
 
 /* ---- cards, goals, the page ------------------------------------------------- */
 
-static const kp_measure *measure_of(const kp_goal *g, int number)
-{
-    for (guint i = 0; i < g->measures->len; i++)
-        if (((kp_measure *)g_ptr_array_index(g->measures, i))->number == number)
-            return g_ptr_array_index(g->measures, i);
-    return NULL;
-}
-
 /* The revisions of row R against the same KPI's row in the edition before. */
 static void revisions(GString *out, const kp_document *doc, const kp_row *r, const kp_row *before)
 {
@@ -383,7 +372,7 @@ static void card(GString *out, const kp_document *doc, const kp_goal *g, const k
                            g->number, r->number, g->number, r->number, cls);
     escaped(out, r->kpi_name);
     g_string_append(out, "</h3><p class=\"meta\">");
-    const kp_measure *m = r->measure ? measure_of(g, r->measure) : NULL;
+    const kp_measure *m = r->measure ? goal_measure((kp_goal *)g, r->measure, false) : NULL;
     if (m) {
         g_string_append_printf(out, "施策%d ", m->number);
         escaped(out, m->title);
@@ -574,21 +563,8 @@ char *documents_to_html(const kp_document *const *docs, size_t n)
         int **match = g_new0(int *, n);
         for (size_t e = 0; e + 1 < n; e++) {
             const kp_goal *og = document_goal((kp_document *)docs[e], g->number, false);
-            if (!og)
-                continue;
-            int *m = g_new(int, og->rows->len + 1);
-            bool *taken = g_new0(bool, g->rows->len + 1);
-            for (guint i = 0; i < og->rows->len; i++)
-                m[i] = -1;
-            diff_match_rows(og->rows, g->rows, m, taken);
-            match[e] = g_new(int, g->rows->len + 1);
-            for (guint k = 0; k < g->rows->len; k++)
-                match[e][k] = -1;
-            for (guint i = 0; i < og->rows->len; i++)
-                if (m[i] >= 0)
-                    match[e][m[i]] = (int)i;
-            g_free(m);
-            g_free(taken);
+            if (og)
+                match[e] = diff_row_origins(og->rows, g->rows);
         }
         const kp_row **older = g_new0(const kp_row *, n);
         for (guint ri = 0; ri < g->rows->len; ri++) {

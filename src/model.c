@@ -396,6 +396,14 @@ void document_sort(kp_document *doc)
     }
 }
 
+bool row_actuals_are_totals(const kp_row *r)
+{
+    for (guint i = 0; i < r->actuals->len; i++)
+        if (((const kp_actual *)g_ptr_array_index(r->actuals, i))->quantity->cumulative)
+            return true;
+    return false;
+}
+
 int document_edition(const kp_document *doc)
 {
     int edition = 0;

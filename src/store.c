@@ -315,16 +315,11 @@ static sqlite3_int64 *kpis_continued(const previous_edition *prev, const kp_goal
     }
     if (!og || offset + og->rows->len > prev->kpi_ids->len)
         return ids;
-    int *match = g_new(int, og->rows->len + 1);
-    bool *taken = g_new0(bool, ng->rows->len + 1);
-    for (guint i = 0; i < og->rows->len; i++)
-        match[i] = -1;
-    diff_match_rows(og->rows, ng->rows, match, taken);
-    for (guint i = 0; i < og->rows->len; i++)
-        if (match[i] >= 0)
-            ids[match[i]] = g_array_index(prev->kpi_ids, sqlite3_int64, offset + i);
-    g_free(match);
-    g_free(taken);
+    int *origin = diff_row_origins(og->rows, ng->rows);
+    for (guint k = 0; k < ng->rows->len; k++)
+        if (origin[k] >= 0)
+            ids[k] = g_array_index(prev->kpi_ids, sqlite3_int64, offset + (guint)origin[k]);
+    g_free(origin);
     return ids;
 }
 

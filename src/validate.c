@@ -224,9 +224,7 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
     g_array_free(nz, TRUE);
 
     /* the running total of a (累計) KPI going down */
-    bool printed_totals = false;
-    for (guint i = 0; i < r->actuals->len; i++)
-        printed_totals |= ((kp_actual *)g_ptr_array_index(r->actuals, i))->quantity->cumulative;
+    bool printed_totals = row_actuals_are_totals(r);
     if (printed_totals || (r->target && r->target->cumulative)) {
         kp_decimal total = {0, 0}, last = {0, 0};
         bool have_last = false;
@@ -524,10 +522,7 @@ void assess_row(const kp_document *doc, kp_row *row)
     else
         a->direction = KP_DIR_INCREASE;
 
-    bool printed_totals = false;
-    for (guint i = 0; i < row->actuals->len; i++)
-        printed_totals |= ((kp_actual *)g_ptr_array_index(row->actuals, i))->quantity->cumulative;
-    bool add_up = t->cumulative && !printed_totals;
+    bool add_up = t->cumulative && !row_actuals_are_totals(row);
     kp_decimal total = {0, 0};
     for (guint i = 0; i < row->actuals->len; i++) {
         const kp_actual *x = g_ptr_array_index(row->actuals, i);

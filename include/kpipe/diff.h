@@ -41,11 +41,11 @@ typedef struct kp_diff {
 /* Compares two documents; the diff borrows them and must not outlive them. */
 kp_diff *diff_documents(const kp_document *old, const kp_document *new_);
 void diff_free(kp_diff *diff);
-/* Matches the rows of one goal in two editions as the diff does (by KPI
- * name and number, then KPI name, then number): MATCH[i] is the new row
- * old row i became, or stays -1; TAKEN[k] marks new row k matched. MATCH
- * holds one int per old row, set to -1 by the caller; TAKEN is zeroed. */
-void diff_match_rows(const GPtrArray *old_rows, const GPtrArray *new_rows, int *match, bool *taken);
+/* The rows of one goal in two editions matched as the diff matches them (by
+ * KPI name and number, then KPI name, then number): for each new row, the
+ * index of the old row it continues, or -1. OLD_ROWS may be NULL. Newly
+ * allocated, one int a new row. */
+int *diff_row_origins(const GPtrArray *old_rows, const GPtrArray *new_rows);
 const char *change_kind_name(kp_change_kind kind);
 int diff_count(const kp_diff *diff, kp_change_kind kind);
 

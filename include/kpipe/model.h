@@ -182,6 +182,9 @@ kp_measure *goal_measure(kp_goal *goal, int number, bool create);
 void document_sort(kp_document *doc);
 
 /* Appends a diagnostic; FIELD may be NULL. */
+/* Are R's actuals printed as running totals ((累計) on any of them)? Else a
+ * (累計) target's actuals are yearly figures, to be added up. */
+bool row_actuals_are_totals(const kp_row *r);
 /* The edition DOC is: the latest fiscal year with a numeric actual (a table
  * prints its plan's later years' columns empty); 0 when there is none. */
 int document_edition(const kp_document *doc);
