@@ -10,16 +10,19 @@ VERSION := 0.1.0
 
 # pkg-config name : Debian package that provides it
 BUILD_DEPS := glib-2.0:libglib2.0-dev poppler-glib:libpoppler-glib-dev cairo:libcairo2-dev \
-              libpcre2-8:libpcre2-dev jansson:libjansson-dev sqlite3:libsqlite3-dev
+              libpcre2-8:libpcre2-dev jansson:libjansson-dev sqlite3:libsqlite3-dev \
+              tesseract:libtesseract-dev
 TEST_DEPS  := cmocka:libcmocka-dev
 PKGS       := glib-2.0 poppler-glib cairo libpcre2-8 jansson sqlite3
+# Tesseract: its headers only; ocr.c loads the library when a page needs it
+HEADER_PKGS := tesseract
 
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 DEFS     := -D_GNU_SOURCE -DKPIPE_VERSION='"$(VERSION)"' \
             -DKPIPE_RULES_DIR='"$(PREFIX)/share/kpipe/rules"'
 # evaluated when used, after `deps` has installed the -dev packages
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(HEADER_PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 
@@ -46,6 +49,8 @@ all: deps
 deps:
 	@$(call install_missing,$(BUILD_DEPS))
 	@command -v msgfmt >/dev/null 2>&1 || { echo "kpipe: installing gettext"; $(call install_apt,gettext); }
+	@ls /usr/share/tesseract-ocr/*/tessdata/jpn.traineddata >/dev/null 2>&1 || \
+	  { echo "kpipe: installing tesseract-ocr-jpn"; $(call install_apt,tesseract-ocr-jpn); }
 
 # Message catalogues: po/LANG.po, compiled beside the program (the program
 # looks for locale/ there, and for share/locale when installed). `make pot`
@@ -273,8 +278,10 @@ memcheck: all
 	$$vg $(BIN) extract $(BUILD)/memcheck-joined.pdf -j 2 -o /dev/null || exit 1; \
 	echo "kpipe: valgrind diff, check"; \
 	$$vg $(BIN) diff fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r5.calc.pdf >/dev/null || exit 1; \
-	$$vg $(BIN) check fixtures/ebetsu-kpi-r4.txt fixtures/bad/no-text.pdf >/dev/null; \
+	$$vg $(BIN) check --ocr never fixtures/ebetsu-kpi-r4.txt fixtures/bad/no-text.pdf >/dev/null; \
 	[ $$? -le 2 ] || exit 1; \
+	echo "kpipe: valgrind extract, one scanned page read by OCR"; \
+	$$vg $(BIN) extract fixtures/scans/minamihara-summary.writer.200dpi.pdf -o /dev/null || exit 1; \
 	cat $(BUILD)/memcheck.log.* >$(BUILD)/memcheck.log; rm -f $(BUILD)/memcheck.log.*; \
 	if [ -s $(BUILD)/memcheck.log ]; then cat $(BUILD)/memcheck.log; \
 	  echo "kpipe: memcheck found errors (above; $(BUILD)/memcheck.log)" >&2; exit 1; fi

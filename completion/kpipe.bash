@@ -20,7 +20,7 @@ _kpipe()
                 export) COMPREPLY=($(compgen -W "csv jsonl" -- "$cur")) ;;
             esac
             return ;;
-        --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+        --color | --ocr) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         --ignore)
             COMPREPLY=($(compgen -W "$(kpipe check x --ignore '?' 2>&1 | sed -n 's/.*(the codes: \(.*\))/\1/p' | tr -d ,)" -- "$cur"))
             return ;;

@@ -5,6 +5,8 @@ static void grid_line_free(gpointer p)
 {
     kp_grid_line *l = p;
     g_ptr_array_free(l->cells, TRUE);
+    if (l->confidence)
+        g_array_free(l->confidence, TRUE);
     g_free(l);
 }
 
@@ -35,6 +37,30 @@ kp_grid_line *grid_add_line(kp_grid *grid, kp_location where)
 void grid_line_add_cell(kp_grid_line *line, const char *text)
 {
     g_ptr_array_add(line->cells, g_strdup(text ? text : ""));
+    if (line->confidence && line->confidence->len < line->cells->len) {
+        float certain = GRID_CERTAIN;
+        g_array_append_val(line->confidence, certain);
+    }
+}
+
+void grid_line_add_read_cell(kp_grid_line *line, const char *text, float confidence)
+{
+    if (confidence < GRID_CERTAIN && !line->confidence) {
+        line->confidence = g_array_new(FALSE, FALSE, sizeof(float));
+        float certain = GRID_CERTAIN;
+        for (guint i = 0; i < line->cells->len; i++)
+            g_array_append_val(line->confidence, certain);
+    }
+    if (line->confidence)
+        g_array_append_val(line->confidence, confidence);
+    grid_line_add_cell(line, text);
+}
+
+float grid_cell_confidence(const kp_grid_line *line, guint n)
+{
+    if (!line->confidence || n >= line->confidence->len)
+        return GRID_CERTAIN;
+    return g_array_index(line->confidence, float, n);
 }
 
 const char *grid_cell(const kp_grid_line *line, guint n)

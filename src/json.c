@@ -421,6 +421,8 @@ json_t *document_to_json(const kp_document *doc)
     json_object_set_new(src, "type", json_string(doc->source.is_pdf ? "pdf" : "text"));
     json_object_set_new(src, "pages", doc->source.is_pdf ? json_integer(doc->source.pages)
                                                          : json_null());
+    if (doc->source.ocr_pages > 0) /* only then: text PDFs' kpi-json is as it was */
+        json_object_set_new(src, "ocr", json_true());
     json_object_set_new(root, "source", src);
 
     json_t *d = json_object();
@@ -743,6 +745,8 @@ kp_document *document_from_json(const char *data, size_t len, const char *file, 
     const char *type = json_string_value(json_object_get(src, "type"));
     doc->source.is_pdf = type && strcmp(type, "pdf") == 0;
     doc->source.pages = int_of(json_object_get(src, "pages"));
+    /* (how many pages is not kept: one at least) */
+    doc->source.ocr_pages = json_is_true(json_object_get(src, "ocr")) ? 1 : 0;
     const json_t *d = json_object_get(root, "document");
     doc->title = dup_string(json_object_get(d, "title"));
     doc->municipality = dup_string(json_object_get(d, "municipality"));

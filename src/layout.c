@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct {
     GPtrArray *cells;      /* char * */
+    GArray *confidence;    /* float per cell (see kp_grid_line) */
     kp_location where;
 } out_row;
 
@@ -41,6 +42,7 @@ typedef struct {
     double top;
     built_table *table;    /* a table, or else a text line: */
     GPtrArray *cells;      /* char * */
+    GArray *confidence;    /* float per cell (see kp_grid_line) */
     kp_location where;
     double size;           /* a text line's median glyph height */
     bool running;          /* a page number or running head: short, in a margin */
@@ -56,6 +58,7 @@ static void out_row_free(gpointer p)
 {
     out_row *r = p;
     g_ptr_array_free(r->cells, TRUE);
+    g_array_free(r->confidence, TRUE);
     g_free(r);
 }
 
@@ -74,6 +77,8 @@ static void page_item_free(gpointer p)
     page_item *it = p;
     if (it->cells)
         g_ptr_array_free(it->cells, TRUE);
+    if (it->confidence)
+        g_array_free(it->confidence, TRUE);
     built_table_free(it->table);
     g_free(it);
 }
@@ -258,10 +263,12 @@ static void group_lines(const kp_page *page, GArray *refs, line_fn emit, void *u
  * same place (fake bold) and putting a space where a gap is wider than a
  * third of an em (between words of Latin text). With SPLIT, a gap wider than
  * two ems starts a new cell instead. */
-static void line_text(const kp_page *page, GArray *line, GPtrArray *cells, bool split)
+static void line_text(const kp_page *page, GArray *line, GPtrArray *cells, GArray *confidence,
+                      bool split)
 {
     GString *s = g_string_new(NULL);
     const kp_glyph *prev = NULL;
+    float least = GRID_CERTAIN;
     for (guint k = 0; k < line->len; k++) {
         const glyph_ref *r = &g_array_index(line, glyph_ref, k);
         const kp_glyph *g = &g_array_index(page->glyphs, kp_glyph, r->index);
@@ -272,30 +279,39 @@ static void line_text(const kp_page *page, GArray *line, GPtrArray *cells, bool 
             double gap = g->x0 - prev->x1;
             if (split && gap > 2.0 * r->h) { /* h is the page's em */
                 g_ptr_array_add(cells, g_string_free(s, FALSE));
+                g_array_append_val(confidence, least);
                 s = g_string_new(NULL);
+                least = GRID_CERTAIN;
             } else if (gap > r->h / 3.0) {
                 g_string_append_c(s, ' ');
             }
         }
         g_string_append_unichar(s, g->c);
+        if (g->ocr)
+            least = MIN(least, g->confidence);
         prev = g;
     }
     g_ptr_array_add(cells, g_string_free(s, FALSE));
+    g_array_append_val(confidence, least);
 }
 
 typedef struct {
     GString *text;
+    float least;           /* OCR's least confidence in its characters */
 } cell_acc;
 
 static void cell_line(const kp_page *page, GArray *line, void *user)
 {
     cell_acc *acc = user;
     GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-    line_text(page, line, parts, false);
+    GArray *confidence = g_array_new(FALSE, FALSE, sizeof(float));
+    line_text(page, line, parts, confidence, false);
     if (acc->text->len)
         g_string_append_c(acc->text, ' '); /* a line break inside a cell is one space */
     g_string_append(acc->text, g_ptr_array_index(parts, 0));
+    acc->least = MIN(acc->least, g_array_index(confidence, float, 0));
     g_ptr_array_free(parts, TRUE);
+    g_array_free(confidence, TRUE);
 }
 
 typedef struct {
@@ -307,7 +323,8 @@ static void free_line(const kp_page *page, GArray *line, void *user)
     text_acc *acc = user;
     page_item *it = g_new0(page_item, 1);
     it->cells = g_ptr_array_new_with_free_func(g_free);
-    line_text(page, line, it->cells, true);
+    it->confidence = g_array_new(FALSE, FALSE, sizeof(float));
+    line_text(page, line, it->cells, it->confidence, true);
     double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
     glong chars = 0;
     GArray *heights = g_array_sized_new(FALSE, FALSE, sizeof(double), line->len);
@@ -409,14 +426,16 @@ static built_table *lattice_build_table(lattice *t, const kp_page *page)
     for (int r = 0; r < nr; r++) {
         out_row *row = g_new0(out_row, 1);
         row->cells = g_ptr_array_new_with_free_func(g_free);
+        row->confidence = g_array_new(FALSE, FALSE, sizeof(float));
         bool any = false;
         for (int c = 0; c < nc; c++) {
             int i = r * nc + c;
             GArray *gl = t->owner[i] == i ? t->glyphs[i] : NULL;
             char *text;
+            cell_acc acc = {NULL, GRID_CERTAIN};
             if (gl && gl->len) {
                 g_array_sort(gl, compare_by_cy);
-                cell_acc acc = {g_string_new(NULL)};
+                acc.text = g_string_new(NULL);
                 group_lines(page, gl, cell_line, &acc);
                 text = g_string_free(acc.text, FALSE);
             } else {
@@ -424,6 +443,7 @@ static built_table *lattice_build_table(lattice *t, const kp_page *page)
             }
             any |= text[0] != '\0';
             g_ptr_array_add(row->cells, text);
+            g_array_append_val(row->confidence, acc.least);
         }
         row->where.page = page->number;
         row->where.bbox[0] = xs[0];
@@ -454,7 +474,8 @@ static void emit_table(kp_layout *l, built_table *t)
         out_row *r = g_ptr_array_index(t->rows, i);
         kp_grid_line *line = grid_add_line(l->grid, r->where);
         for (guint c = 0; c < r->cells->len; c++)
-            grid_line_add_cell(line, g_ptr_array_index(r->cells, c));
+            grid_line_add_read_cell(line, g_ptr_array_index(r->cells, c),
+                                    g_array_index(r->confidence, float, c));
     }
     emit_blank(l, t->page);
 }
@@ -464,7 +485,8 @@ static void emit_text(kp_layout *l, const page_item *it)
     kp_grid_line *line = grid_add_line(l->grid, it->where);
     line->size = it->size;
     for (guint c = 0; c < it->cells->len; c++)
-        grid_line_add_cell(line, g_ptr_array_index(it->cells, c));
+        grid_line_add_read_cell(line, g_ptr_array_index(it->cells, c),
+                                g_array_index(it->confidence, float, c));
 }
 
 static void flush_open(kp_layout *l)

@@ -197,6 +197,7 @@ enum {
     OPT_EXIT_CODE,
     OPT_COLOR,
     OPT_TIME_LIMIT,
+    OPT_OCR,
     OPT_LANG,
     OPT_DB,
     OPT_MUNICIPALITY,
@@ -256,6 +257,9 @@ static const cli_option option_table[] = {
     {"max-pages", OPT_MAX_PAGES, "N", CMD_READING, "refuse a PDF of more than N pages"},
     {"time-limit", OPT_TIME_LIMIT, "S", CMD_READING,
      "give up on a PDF still unread after S seconds (default\n120; 0: none)"},
+    {"ocr", OPT_OCR, "WHEN", CMD_READING,
+     "read pages by OCR (Tesseract): auto (default: pages\nwithout a usable text layer), always "
+     "or never"},
     {"rules", OPT_RULES, "DIR", CMD_ALL,
      "read the rules from DIR (default: $KPIPE_RULES, the rules/\nfolder beside the program, or "
      KPIPE_RULES_DIR ")"},
@@ -552,6 +556,16 @@ static int option_take(const cli_command *c, int key, const char *value, read_op
         if (strcmp(value, "auto") && strcmp(value, "always") && strcmp(value, "never"))
             return usage_error("--color is auto, always or never, not '%s'", value);
         o->color = value;
+        break;
+    case OPT_OCR:
+        if (!strcmp(value, "auto"))
+            o->pdf.ocr = KP_OCR_AUTO;
+        else if (!strcmp(value, "always"))
+            o->pdf.ocr = KP_OCR_ALWAYS;
+        else if (!strcmp(value, "never"))
+            o->pdf.ocr = KP_OCR_NEVER;
+        else
+            return usage_error("--ocr is auto, always or never, not '%s'", value);
         break;
     case OPT_TIME_LIMIT: {
         double v = g_ascii_strtod(value, &end);

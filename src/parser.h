@@ -48,6 +48,8 @@ typedef struct {
     const char *unit;      /* for bare numbers: 単位 column, KPI name, table */
     char *unit_owned;
     int target_fy;         /* from a 目標年月 column */
+    float confidence;      /* OCR's in the cell being read (grid.h) */
+    float unit_confidence; /* OCR's in the 単位 cell that gave unit */
 } row_context;
 
 /* The role of a heading (NFKC, spaces removed), by the col-* rules in the
@@ -75,6 +77,7 @@ struct detail_table {
     bool indicators;          /* its rows are goal-level 数値目標 */
     char *unit;               /* (単位:…) of the table, or NULL */
     GPtrArray *pending;       /* GString * per cell of the row being collected */
+    GArray *pending_confidence; /* float per cell of it: OCR's least (grid.h) */
     kp_location pending_where;
     kp_location where;        /* its first heading line */
     guint first_line;         /* grid index of its first heading line */
@@ -139,6 +142,8 @@ struct parser {
     GPtrArray *front;            /* front_line *, before the first goal */
     bool front_done;
     GArray *notes;               /* kp_table_note, or NULL */
+    float ocr_floor;             /* a figure OCR read with less confidence is
+                                  * uncertain (rules/ocr.rules) */
 };
 
 /* Number of a numbering token: a circled numeral, a Roman numeral or digits. */

@@ -22,6 +22,7 @@
 #include "kpipe/celltext.h"
 #include "kpipe/child.h"
 #include "kpipe/limits.h"
+#include "kpipe/ocr.h"
 #include "kpipe/output.h"
 #include "kpipe/text.h"
 
@@ -200,10 +201,24 @@ static PopplerDocument *pdf_open(const char *data, size_t len, const char *passw
 
 /* ---- reading one page ---------------------------------------------------- */
 
+/* How a page was read. */
+enum { PAGE_TEXT = 0, PAGE_OCR, PAGE_OCR_UNAVAILABLE, PAGE_OCR_COARSE };
+
 typedef struct {
     kp_page page;
     size_t unreadable;
+    int how;                 /* PAGE_TEXT, PAGE_OCR, … */
+    double dpi;              /* PAGE_OCR_COARSE: its scan's resolution */
 } read_page;
+
+/* What a process needs to read pages by OCR: the mode, and its engine,
+ * started at its first page without text (Tesseract's model takes a while
+ * to load, so a reader of text pages never loads it). */
+typedef struct {
+    kp_ocr_mode mode;
+    kp_ocr *engine;
+    bool unavailable;        /* the engine could not be started */
+} ocr_state;
 
 static void read_page_clear(read_page *rp)
 {
@@ -214,9 +229,89 @@ static void read_page_clear(read_page *rp)
     memset(rp, 0, sizeof *rp);
 }
 
+/* Pixels a point at which a page's skew is measured: a tenth of a degree is
+ * a pixel over 570 pt. */
+#define SKEW_SCALE 2.0
+
+/* Does a page need OCR: no text, or mostly characters without a Unicode
+ * mapping (the document-wide checks in pdf_load catch the rest)? */
+static bool page_needs_ocr(const read_page *rp, kp_ocr_mode mode)
+{
+    if (mode != KP_OCR_AUTO)
+        return mode == KP_OCR_ALWAYS;
+    size_t have = rp->page.glyphs->len;
+    return have == 0 || rp->unreadable * 3 > have + rp->unreadable;
+}
+
+/* Below this resolution a scan's small type (8 pt is 11 px tall at 100 dpi)
+ * cannot be read with any confidence: such a page is refused, not guessed
+ * at. */
+#define MIN_SCAN_DPI 150.0
+
+/* The resolution of the largest image on PAGE, in dots an inch; 0 when it
+ * has none (a page drawn in vectors is rendered as finely as wanted). */
+static double scan_dpi(PopplerPage *page)
+{
+    GList *images = poppler_page_get_image_mapping(page);
+    double best_area = 0, dpi = 0;
+    for (GList *l = images; l; l = l->next) {
+        PopplerImageMapping *m = l->data;
+        double w = m->area.x2 - m->area.x1, h = m->area.y2 - m->area.y1;
+        if (fabs(w * h) <= best_area)
+            continue;
+        cairo_surface_t *image = poppler_page_get_image(page, m->image_id);
+        if (!image)
+            continue;
+        best_area = fabs(w * h);
+        dpi = cairo_image_surface_get_width(image) / (fabs(w) / 72.0);
+        cairo_surface_destroy(image);
+    }
+    poppler_page_free_image_mapping(images);
+    return dpi;
+}
+
+/* Reads PAGE by OCR into RP: painted at SKEW_SCALE to measure its skew,
+ * then at KP_OCR_DPI turned straight, and read. */
+static void read_by_ocr(PopplerPage *page, read_page *rp, page_canvas *canvas, ocr_state *ocr)
+{
+    if (!ocr->engine && !ocr->unavailable) {
+        kp_error err = KP_ERROR_INIT;
+        ocr->engine = ocr_new(&err);
+        ocr->unavailable = !ocr->engine;
+        kp_error_clear(&err);
+    }
+    if (!ocr->engine) {
+        rp->how = PAGE_OCR_UNAVAILABLE;
+        return;
+    }
+    double w = rp->page.width, h = rp->page.height;
+    double region[4] = {0, 0, w, h};
+    int pw = 0, ph = 0, stride = 0;
+    if (!(w >= 1.0 && h >= 1.0))
+        return;
+    double dpi = scan_dpi(page);
+    if (dpi > 0 && dpi < MIN_SCAN_DPI) {
+        rp->how = PAGE_OCR_COARSE;
+        rp->dpi = dpi;
+        return;
+    }
+    double skew_scale = MIN(SKEW_SCALE, sqrt(MAX_PAGE_PIXELS / (w * h)));
+    page_paint(page, region, skew_scale, NULL, canvas, &pw, &ph, &stride);
+    double a = -ocr_skew_degrees(canvas->pixels, pw, ph, stride) * G_PI / 180.0;
+    /* turned by -skew about the page's centre */
+    double cx = w / 2, cy = h / 2, c = cos(a), s = sin(a);
+    double m[6] = {c, s, -s, c, cx - c * cx + s * cy, cy - s * cx - c * cy};
+    double scale = MIN(KP_OCR_DPI / 72.0, sqrt(MAX_PAGE_PIXELS / (w * h)));
+    page_paint(page, region, scale, m, canvas, &pw, &ph, &stride);
+    ocr_read_page(ocr->engine, canvas->pixels, pw, ph, stride, scale, &rp->page);
+    rp->unreadable = 0;
+    rp->how = PAGE_OCR;
+}
+
 /* Reads page I of DOC: painted once, then its glyphs (collected by that
- * painting) and its rulings. */
-static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *canvas)
+ * painting) and its rulings; by OCR where it needs it. */
+static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *canvas,
+                     ocr_state *ocr)
 {
     rp->page.number = i + 1;
     PopplerPage *page = poppler_document_get_page(doc, i);
@@ -265,6 +360,8 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
                                                   rp->page.glyphs, 0, 0);
         }
     }
+    if (page_needs_ocr(rp, ocr->mode))
+        read_by_ocr(page, rp, canvas, ocr);
     g_object_unref(page);
 }
 
@@ -297,12 +394,15 @@ typedef struct {
     int64_t number;         /* 64 bits: no padding bytes go down the pipe */
     double width, height;
     uint64_t unreadable, glyphs, rulings;
+    int64_t how;            /* PAGE_TEXT, PAGE_OCR, … */
+    double dpi;
 } page_record;
 
 typedef struct {
     PopplerDocument *doc;
     read_page page;
     page_canvas canvas;
+    ocr_state ocr;
     int readers;             /* processes reading pages; 0: read here */
     int block;               /* consecutive pages a reader takes at a time */
     int fd[MAX_READERS];
@@ -321,7 +421,7 @@ static int reader_of(const page_reader *r, int i)
 static void reader_read_here(page_reader *r, int i)
 {
     read_page_clear(&r->page);
-    read_one(r->doc, i, &r->page, &r->canvas);
+    read_one(r->doc, i, &r->page, &r->canvas, &r->ocr);
 }
 
 /* Built with AddressSanitizer: its shadow memory would count against a
@@ -369,12 +469,14 @@ static int __attribute__((noinline)) reader_child(page_reader *r, int k, int pag
         reader_read_here(r, i);
         const kp_page *pg = &r->page.page;
         page_record rec = {pg->number, pg->width, pg->height, r->page.unreadable,
-                           pg->glyphs->len, pg->rulings->len};
+                           pg->glyphs->len, pg->rulings->len, r->page.how, r->page.dpi};
         if (!fd_write_all(fd, &rec, sizeof rec) ||
             !fd_write_all(fd, pg->glyphs->data, (size_t)pg->glyphs->len * sizeof(kp_glyph)) ||
             !fd_write_all(fd, pg->rulings->data, (size_t)pg->rulings->len * sizeof(kp_ruling)))
             return 1;
     }
+    ocr_free(r->ocr.engine); /* (for the leak check: the process ends here) */
+    r->ocr.engine = NULL;
     return 0;
 }
 
@@ -410,6 +512,8 @@ static void reader_stop(page_reader *r, bool done)
     read_page_clear(&r->page);
     g_free(r->canvas.pixels);
     r->canvas.pixels = NULL;
+    ocr_free(r->ocr.engine);
+    r->ocr.engine = NULL;
 }
 
 /* Starts up to WANT readers for PAGES pages (one at least, so that the time
@@ -417,15 +521,18 @@ static void reader_stop(page_reader *r, bool done)
  * none asked for (the tests' baseline), or where forking is not safe, pages
  * are read in this process. */
 static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int want,
-                         gint64 deadline)
+                         gint64 deadline, kp_ocr_mode ocr)
 {
     memset(r, 0, sizeof *r);
     r->doc = doc;
     r->deadline = deadline;
+    r->ocr.mode = ocr;
+    /* a page read by OCR takes seconds: each reader pays for itself */
+    int per_reader = ocr == KP_OCR_ALWAYS ? 1 : MIN_PAGES_PER_READER;
     if (want > MAX_READERS)
         want = MAX_READERS;
-    if (want > pages / MIN_PAGES_PER_READER)
-        want = MAX(1, pages / MIN_PAGES_PER_READER);
+    if (want > pages / per_reader)
+        want = MAX(1, pages / per_reader);
     if (want < 1 || pages < 1 || !process_single_threaded())
         return;
     /* two blocks a reader at least, so a short document is still shared */
@@ -466,6 +573,7 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
         memset(r, 0, sizeof *r);
         r->doc = doc;
         r->deadline = deadline;
+        r->ocr.mode = ocr;
     }
 }
 
@@ -581,6 +689,8 @@ static read_page *reader_take(page_reader *r, int i, const char *file, double ti
         r->page.page.width = rec.width;
         r->page.page.height = rec.height;
         r->page.unreadable = (size_t)rec.unreadable;
+        r->page.how = (int)rec.how;
+        r->page.dpi = rec.dpi;
         r->page.page.glyphs = g_array_sized_new(FALSE, FALSE, sizeof(kp_glyph), (guint)rec.glyphs);
         g_array_set_size(r->page.page.glyphs, (guint)rec.glyphs);
         r->page.page.rulings =
@@ -602,13 +712,129 @@ late:
     return NULL;
 }
 
+/* What reading a document's pages found, for the checks on its text. */
+typedef struct {
+    size_t glyphs, unreadable, japanese;
+    int ocr_pages;           /* pages read by OCR */
+    int ocr_unavailable;     /* pages that needed OCR, which could not start */
+    bool ocr_refused;        /* a page too coarse for OCR */
+    GString *sample;         /* the text's first characters, to show in an error */
+} read_totals;
+
+/* The text's totals say the text layer is unusable: OCR is needed. Sets ERR
+ * (KP_ERR_NO_TEXT) and returns true then. */
+static bool text_unusable(const char *file, const read_totals *t, kp_ocr_mode mode,
+                          kp_error *err)
+{
+    size_t all = t->glyphs + t->unreadable;
+    const char *why = t->ocr_unavailable
+                          ? _("OCR is needed, and it is not available: Tesseract or its Japanese "
+                              "data (Debian packages libtesseract5, tesseract-ocr-jpn) could not "
+                              "be loaded")
+                      : mode == KP_OCR_NEVER ? _("OCR is needed before kpipe can read it (not "
+                                                 "with --ocr never)")
+                                             : _("OCR found no text either");
+    if (t->unreadable > 0 && t->unreadable * 3 > all) {
+        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
+                     "%zu of its %zu characters have no Unicode mapping (fonts without "
+                     "ToUnicode): %s",
+                     t->unreadable, all, why);
+        return true;
+    }
+    if (t->glyphs == 0) {
+        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0, _("no text layer (a scanned image?): %s"),
+                     why);
+        return true;
+    }
+    /* Fonts without a Unicode map (no ToUnicode) read as whatever their
+     * encoding gives: stray Latin letters, control codes, a kanji here and
+     * there by chance. A Japanese table is mostly Japanese (three in four
+     * characters on the fixtures). Few Japanese characters alone is no proof
+     * (an appendix in English), so it takes none, or few and many unmapped. */
+    if (t->japanese == 0) {
+        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
+                     "none of its %zu characters is Japanese (its text begins \"%s\"): "
+                     "fonts without a Unicode map (ToUnicode) read like this; %s",
+                     all, t->sample->str, why);
+        return true;
+    }
+    if (t->japanese * 5 < all && t->unreadable * 10 > all) {
+        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
+                     "only %zu of its %zu characters are Japanese and %zu have no Unicode "
+                     "mapping (its text begins \"%s\"): fonts without a Unicode map "
+                     "(ToUnicode) read like this; %s",
+                     t->japanese, all, t->unreadable, t->sample->str, why);
+        return true;
+    }
+    return false;
+}
+
+/* Reads the PAGES pages of DOC into a grid, by OCR as MODE says; NULL with
+ * ERR set when a page could not be read or the text is unusable. */
+static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
+                           const kp_pdf_options *options, kp_ocr_mode mode, read_totals *t,
+                           kp_error *err)
+{
+    kp_layout *layout = layout_new();
+    gint64 deadline = options->time_limit > 0
+                          ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
+                          : 0;
+    page_reader reader;
+    reader_start(&reader, doc, pages, options->readers, deadline, mode);
+    for (int i = 0; i < pages; i++) {
+        read_page *rp = reader_take(&reader, i, file, options->time_limit, err);
+        if (!rp) {
+            reader_stop(&reader, false);
+            grid_free(layout_finish(layout));
+            return NULL;
+        }
+        if (page_cut_at_edge(&rp->page)) {
+            kp_error_set(err, KP_ERR_PAGE_BOX, file, i + 1, 0, 0,
+                         "its table runs off the page (the page box, %g × %g pt, is smaller than "
+                         "the drawing): only part of it could be read",
+                         round(rp->page.width), round(rp->page.height));
+            reader_stop(&reader, false); /* (the page is the reader's) */
+            grid_free(layout_finish(layout));
+            return NULL;
+        }
+        if (rp->how == PAGE_OCR_COARSE) {
+            t->ocr_refused = true;
+            kp_error_set(err, KP_ERR_NO_TEXT, file, i + 1, 0, 0,
+                         "a scan of %.0f dpi, too coarse to read by OCR (%.0f dpi at least, 300 "
+                         "dpi best): scan the page again",
+                         rp->dpi, MIN_SCAN_DPI);
+            reader_stop(&reader, false);
+            grid_free(layout_finish(layout));
+            return NULL;
+        }
+        t->glyphs += rp->page.glyphs->len;
+        t->unreadable += rp->unreadable;
+        t->ocr_pages += rp->how == PAGE_OCR;
+        t->ocr_unavailable += rp->how == PAGE_OCR_UNAVAILABLE;
+        for (guint g = 0; g < rp->page.glyphs->len; g++) {
+            gunichar c = g_array_index(rp->page.glyphs, kp_glyph, g).c;
+            t->japanese += char_is_japanese(c);
+            if (t->sample->len < 24 && !g_unichar_isspace(c))
+                g_string_append_unichar(t->sample, c);
+        }
+        layout_add_page(layout, &rp->page);
+    }
+    reader_stop(&reader, true);
+    kp_grid *grid = layout_finish(layout);
+    if (text_unusable(file, t, mode, err)) {
+        grid_free(grid);
+        return NULL;
+    }
+    return grid;
+}
+
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
                   kp_source *source, kp_error *err)
 {
     GError *gerr = NULL;
     PopplerDocument *doc = pdf_open(data, len, options->password, &gerr);
     kp_grid *grid = NULL;
-    GString *sample = NULL; /* the text's first characters, to show in an error */
+    read_totals totals = {0};
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
             kp_error_set(err, KP_ERR_ENCRYPTED, file, 0, 0, 0,
@@ -629,88 +855,31 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
                      "%d pages, more than --max-pages %d", pages, options->max_pages);
         goto out;
     }
-    kp_layout *layout = layout_new();
-    size_t total_glyphs = 0, unreadable = 0, japanese = 0;
-    sample = g_string_new(NULL);
-    gint64 deadline = options->time_limit > 0
-                          ? g_get_monotonic_time() + (gint64)(options->time_limit * G_USEC_PER_SEC)
-                          : 0;
-    page_reader reader;
-    reader_start(&reader, doc, pages, options->readers, deadline);
-    for (int i = 0; i < pages; i++) {
-        read_page *rp = reader_take(&reader, i, file, options->time_limit, err);
-        if (!rp) {
-            reader_stop(&reader, false);
-            grid_free(layout_finish(layout));
-            goto out;
-        }
-        if (page_cut_at_edge(&rp->page)) {
-            kp_error_set(err, KP_ERR_PAGE_BOX, file, i + 1, 0, 0,
-                         "its table runs off the page (the page box, %g × %g pt, is smaller than "
-                         "the drawing): only part of it could be read",
-                         round(rp->page.width), round(rp->page.height));
-            reader_stop(&reader, false); /* (the page is the reader's) */
-            grid_free(layout_finish(layout));
-            goto out;
-        }
-        total_glyphs += rp->page.glyphs->len;
-        unreadable += rp->unreadable;
-        for (guint g = 0; g < rp->page.glyphs->len; g++) {
-            gunichar c = g_array_index(rp->page.glyphs, kp_glyph, g).c;
-            japanese += char_is_japanese(c);
-            if (sample->len < 24 && !g_unichar_isspace(c))
-                g_string_append_unichar(sample, c);
-        }
-        layout_add_page(layout, &rp->page);
+    /* (nothing is asked of poppler here beyond the page count: a page that
+     * hangs it must hang a reader, which the time limit stops) */
+    kp_ocr_mode mode = options->ocr;
+    totals.sample = g_string_new(NULL);
+    grid = read_pages(file, doc, pages, options, mode, &totals, err);
+    /* a text layer that reads as nonsense (fonts without a Unicode map):
+     * the whole document by OCR, as --ocr auto promises */
+    if (!grid && err->kind == KP_ERR_NO_TEXT && mode == KP_OCR_AUTO && !totals.ocr_unavailable &&
+        !totals.ocr_refused && totals.ocr_pages == 0) {
+        kp_error_clear(err);
+        g_string_free(totals.sample, TRUE);
+        memset(&totals, 0, sizeof totals);
+        totals.sample = g_string_new(NULL);
+        grid = read_pages(file, doc, pages, options, KP_OCR_ALWAYS, &totals, err);
     }
-    reader_stop(&reader, true);
-    grid = layout_finish(layout);
-    if (unreadable > 0 && unreadable * 3 > total_glyphs + unreadable) {
-        grid_free(grid);
-        grid = NULL;
-        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
-                     "%zu of its %zu characters have no Unicode mapping (fonts without "
-                     "ToUnicode): OCR is needed before kpipe can read it",
-                     unreadable, unreadable + total_glyphs);
+    if (!grid)
         goto out;
-    }
-    if (total_glyphs == 0) {
-        grid_free(grid);
-        grid = NULL;
-        kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
-                     _("no text layer (a scanned image?): OCR is needed before kpipe can read it"));
-        goto out;
-    }
-    /* Fonts without a Unicode map (no ToUnicode) read as whatever their
-     * encoding gives: stray Latin letters, control codes, a kanji here and
-     * there by chance. A Japanese table is mostly Japanese (three in four
-     * characters on the fixtures). Few Japanese characters alone is no proof
-     * (an appendix in English), so it takes none, or few and many unmapped. */
-    size_t all = total_glyphs + unreadable;
-    if (japanese == 0 || (japanese * 5 < all && unreadable * 10 > all)) {
-        grid_free(grid);
-        grid = NULL;
-        if (japanese == 0)
-            kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
-                         "none of its %zu characters is Japanese (its text begins \"%s\"): "
-                         "fonts without a Unicode map (ToUnicode) read like this; OCR is "
-                         "needed before kpipe can read it",
-                         all, sample->str);
-        else
-            kp_error_set(err, KP_ERR_NO_TEXT, file, 0, 0, 0,
-                         "only %zu of its %zu characters are Japanese and %zu have no Unicode "
-                         "mapping (its text begins \"%s\"): fonts without a Unicode map "
-                         "(ToUnicode) read like this; OCR is needed before kpipe can read it",
-                         japanese, all, unreadable, sample->str);
-        goto out;
-    }
     source->name = g_filename_display_basename(file); /* UTF-8, whatever the file system's */
     sha256_hex(data, len, source->sha256);
     source->is_pdf = true;
     source->pages = pages;
+    source->ocr_pages = totals.ocr_pages;
 out:
-    if (sample)
-        g_string_free(sample, TRUE);
+    if (totals.sample)
+        g_string_free(totals.sample, TRUE);
     if (gerr)
         g_error_free(gerr);
     if (doc)

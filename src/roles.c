@@ -119,6 +119,7 @@ static void read_unit(row_context *ctx, const column_info *col, const char *cell
     if (*unit && !ctx->unit_owned) {
         ctx->unit_owned = unit;
         ctx->unit = unit;
+        ctx->unit_confidence = ctx->confidence; /* a misread unit misreads the row's figures */
     } else {
         g_free(unit);
     }

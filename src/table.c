@@ -223,6 +223,20 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
         return NULL;
     int goal = ctx->t->goal->number;
     ctx->t->figures++;
+    /* Read by OCR: uncertain below the floor, and where what was read is
+     * no good figure (a misread unit or mark is no typo of the page's) */
+    float confidence = MIN(ctx->confidence, ctx->unit == ctx->unit_owned ? ctx->unit_confidence
+                                                                          : GRID_CERTAIN);
+    if (confidence < GRID_CERTAIN &&
+        (confidence < p->ocr_floor || check.status != KP_FIGURE_OK)) {
+        char *at = document_place(p->doc, goal, row->number, field);
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number, field,
+                          row->where.page, row->where.line,
+                          _("%s「%s」was read by OCR with little confidence (%.0f of 100); "
+                            "check it against the page."),
+                          at, q->text, confidence);
+        g_free(at);
+    }
     if (check.status == KP_FIGURE_MALFORMED) {
         ctx->t->malformed++;
         char *at = document_place(p->doc, goal, row->number, field);
@@ -281,9 +295,10 @@ static int cell_number(const char *cell)
     return n;
 }
 
-static void row_read(parser *p, detail_table *t, GPtrArray *cells, kp_row *row)
+static void row_read(parser *p, detail_table *t, GPtrArray *cells, const GArray *confidence,
+                     kp_row *row)
 {
-    row_context ctx = {p, t, row, t->unit, NULL, 0};
+    row_context ctx = {p, t, row, t->unit, NULL, 0, GRID_CERTAIN, GRID_CERTAIN};
     row->measure = t->line_measure; /* a measure column, if any, says otherwise */
     if (t->kpi_line) {
         row->kpi_name = g_strdup(t->kpi_line);
@@ -292,8 +307,10 @@ static void row_read(parser *p, detail_table *t, GPtrArray *cells, kp_row *row)
     for (int pass = 1; pass <= 2; pass++)
         for (guint i = 0; i < t->columns->len && i < cells->len; i++) {
             const column_info *col = &g_array_index(t->columns, column_info, i);
-            if (col->role != ROLE_GOAL) /* read first, by table_flush_row */
-                role_read(&ctx, col, ((GString *)g_ptr_array_index(cells, i))->str, pass);
+            if (col->role == ROLE_GOAL) /* read first, by table_flush_row */
+                continue;
+            ctx.confidence = g_array_index(confidence, float, i);
+            role_read(&ctx, col, ((GString *)g_ptr_array_index(cells, i))->str, pass);
         }
     g_free(ctx.unit_owned);
 }
@@ -310,14 +327,16 @@ static void table_flush_row(parser *p)
     if (!t || !t->pending)
         return;
     GPtrArray *cells = t->pending;
+    GArray *confidence = t->pending_confidence;
     t->pending = NULL;
+    t->pending_confidence = NULL;
     kp_row *row = row_new();
     row->seq = p->rows++;
     row->where = t->pending_where;
     /* the goal and the number first: diagnostics of the other cells name them */
     for (guint i = 0; i < t->columns->len && i < cells->len; i++)
         if (g_array_index(t->columns, column_info, i).role == ROLE_GOAL) {
-            row_context ctx = {p, t, row, NULL, NULL, 0};
+            row_context ctx = {p, t, row, NULL, NULL, 0, GRID_CERTAIN, GRID_CERTAIN};
             role_read(&ctx, &g_array_index(t->columns, column_info, i),
                       ((GString *)g_ptr_array_index(cells, i))->str, 1);
         }
@@ -338,8 +357,9 @@ static void table_flush_row(parser *p)
                             "is given as row %d."),
                           g->number, printed, KP_MAX_NUMBER, row->number);
     }
-    row_read(p, t, cells, row);
+    row_read(p, t, cells, confidence, row);
     g_ptr_array_free(cells, TRUE);
+    g_array_free(confidence, TRUE);
     if (t->indicators)
         row->measure = 0;
     if (!row->kpi_name && !t->kpi_line && t->last_kpi == NULL && row_is_empty(row)) {
@@ -385,6 +405,8 @@ void table_end(parser *p)
     g_ptr_array_free(t->heading_lines, TRUE);
     if (t->pending)
         g_ptr_array_free(t->pending, TRUE);
+    if (t->pending_confidence)
+        g_array_free(t->pending_confidence, TRUE);
     g_free(t->last_kpi);
     g_free(t->unit);
     g_free(t->kpi_line);
@@ -444,8 +466,12 @@ static bool starts_row(const parser *p, const detail_table *t, const kp_grid_lin
 static void row_start(detail_table *t, const kp_grid_line *line)
 {
     t->pending = g_ptr_array_new_with_free_func(gstring_free);
-    for (guint i = 0; i < line->cells->len; i++)
+    t->pending_confidence = g_array_new(FALSE, FALSE, sizeof(float));
+    for (guint i = 0; i < line->cells->len; i++) {
         g_ptr_array_add(t->pending, g_string_new(g_ptr_array_index(line->cells, i)));
+        float c = grid_cell_confidence(line, i);
+        g_array_append_val(t->pending_confidence, c);
+    }
     t->pending_where = line->where;
 }
 
@@ -465,8 +491,13 @@ static void row_continue(detail_table *t, const kp_grid_line *line)
         const char *cell = g_ptr_array_index(line->cells, i);
         if (cell_blank(cell))
             continue;
-        while (t->pending->len <= i)
+        float certain = GRID_CERTAIN;
+        while (t->pending->len <= i) {
             g_ptr_array_add(t->pending, g_string_new(NULL));
+            g_array_append_val(t->pending_confidence, certain);
+        }
+        float *least = &g_array_index(t->pending_confidence, float, i);
+        *least = MIN(*least, grid_cell_confidence(line, i));
         GString *acc = g_ptr_array_index(t->pending, i);
         if (acc->len)
             g_string_append_c(acc, ' ');

@@ -64,16 +64,22 @@ entry "an encrypted PDF with a wrong --password" 2 \
     "fixtures/bad/encrypted.pdf: error: encrypted, and the password given does not open it" \
     "$kpipe" extract fixtures/bad/encrypted.pdf --password wrong -o "$tmp/out.json"
 
-entry "an image-only (scanned) PDF" 2 \
-    "fixtures/bad/no-text.pdf: error: no text layer (a scanned image?): OCR is needed before kpipe can read it" \
+entry "a PDF without a text layer, --ocr never" 2 \
+    "fixtures/bad/no-text.pdf: error: no text layer (a scanned image?): OCR is needed before kpipe can read it (not with --ocr never)" \
+    "$kpipe" extract --ocr never fixtures/bad/no-text.pdf -o "$tmp/out.json"
+entry "a PDF without a text layer (shapes only), read by OCR: no table in it" 2 \
+    "fixtures/bad/no-text.pdf: error: no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)" \
     "$kpipe" extract fixtures/bad/no-text.pdf -o "$tmp/out.json"
+entry "a scan too coarse to read (100 dpi)" 2 \
+    "fixtures/scans/minato-a.calc.100dpi.pdf:page 1: error: a scan of 100 dpi, too coarse to read by OCR (150 dpi at least, 300 dpi best): scan the page again" \
+    "$kpipe" extract fixtures/scans/minato-a.calc.100dpi.pdf -o "$tmp/out.json"
 
 entry "a PDF whose fonts have no Unicode map (ToUnicode): Latin letters" 2 \
-    'fixtures/bad/no-tounicode.calc.pdf: error: none of its 2954 characters is Japanese (its text begins "»¼½JK…T0¾0:¿fÀ¡"): fonts without a Unicode map (ToUnicode) read like this; OCR is needed before kpipe can read it' \
-    "$kpipe" extract fixtures/bad/no-tounicode.calc.pdf -o "$tmp/out.json"
+    'fixtures/bad/no-tounicode.calc.pdf: error: none of its 2954 characters is Japanese (its text begins "»¼½JK…T0¾0:¿fÀ¡"): fonts without a Unicode map (ToUnicode) read like this; OCR is needed before kpipe can read it (not with --ocr never)' \
+    "$kpipe" extract --ocr never fixtures/bad/no-tounicode.calc.pdf -o "$tmp/out.json"
 entry "a PDF whose fonts have no Unicode map (ToUnicode): control codes, a kanji by chance" 2 \
-    'fixtures/bad/no-tounicode.chromium.pdf: error: only 311 of its 3983 characters are Japanese and 1091 have no Unicode mapping (its text begins "àP{ÚlöÙ・êà・ÏÌ"): fonts without a Unicode map (ToUnicode) read like this; OCR is needed before kpipe can read it' \
-    "$kpipe" extract fixtures/bad/no-tounicode.chromium.pdf -o "$tmp/out.json"
+    'fixtures/bad/no-tounicode.chromium.pdf: error: only 311 of its 3983 characters are Japanese and 1091 have no Unicode mapping (its text begins "àP{ÚlöÙ・êà・ÏÌ"): fonts without a Unicode map (ToUnicode) read like this; OCR is needed before kpipe can read it (not with --ocr never)' \
+    "$kpipe" extract --ocr never fixtures/bad/no-tounicode.chromium.pdf -o "$tmp/out.json"
 
 entry "a PDF with text but no KPI table" 2 \
     "fixtures/bad/no-table.pdf: error: no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)" \

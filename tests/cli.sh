@@ -81,7 +81,8 @@ expect_fail "encrypted PDF without --password" 2 "encrypted.pdf: error: encrypte
 expect_fail "encrypted PDF with a wrong password" 2 "encrypted.pdf: error: encrypted, and the password given does not open it" \
     "$kpipe" extract fixtures/bad/encrypted.pdf --password wrong
 check "encrypted PDF with --password opens" sh -c "'$kpipe' extract fixtures/bad/encrypted.pdf --password kpipe | grep -q '\"municipality\":\"江別市\"'"
-expect_fail "PDF without a text layer" 2 "no-text.pdf: error: no text layer .*OCR is needed" "$kpipe" extract fixtures/bad/no-text.pdf
+expect_fail "PDF without a text layer, --ocr never" 2 "no-text.pdf: error: no text layer .*OCR is needed" "$kpipe" extract --ocr never fixtures/bad/no-text.pdf
+expect_fail "--ocr takes auto, always or never" 2 "--ocr is auto, always or never, not 'sometimes'" "$kpipe" extract --ocr sometimes fixtures/ebetsu-kpi-r4.txt
 expect_fail "PDF with text but no KPI table" 2 "no-table.pdf: error: no KPI table found" "$kpipe" extract fixtures/bad/no-table.pdf
 head -c 30000 fixtures/ebetsu-kpi-r4.calc.pdf >"$tmp/truncated.pdf"
 expect_fail "truncated PDF" 2 "truncated.pdf: error: not a readable PDF" "$kpipe" extract "$tmp/truncated.pdf"
@@ -107,7 +108,7 @@ sed 's/\t36\.1％\t/\t136.1％\t/' fixtures/hokushin-kpi-h30.txt >"$tmp/warn.txt
 rc=$?
 "$kpipe" check --strict "$tmp/warn.txt" >/dev/null
 check "warnings alone exit 0, and 1 with --strict" [ "$rc$?" = "01" ]
-"$kpipe" check fixtures/hokushin-kpi-h30.txt fixtures/bad/no-text.pdf >"$tmp/check.txt"
+"$kpipe" check --ocr never fixtures/hokushin-kpi-h30.txt fixtures/bad/no-text.pdf >"$tmp/check.txt"
 rc=$?
 check "an unusable input among others: exit 2, the others reported" sh -c "[ $rc -eq 2 ] && grep -q 'no-text.pdf: error: no text layer' '$tmp/check.txt' && grep -q 'in 2 files (1 unusable)' '$tmp/check.txt'"
 "$kpipe" check --format github fixtures/ebetsu-kpi-r4.txt >"$tmp/gh.txt"

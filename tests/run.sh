@@ -44,7 +44,7 @@ for h in figure text rules json pdf; do
 done
 rm -rf "$corpus"
 
-scripts="cli catalogue readme report"
+scripts="cli catalogue readme report ocr"
 [ "$build" = build ] && scripts="$scripts install" # make install builds the plain build
 for script in $scripts; do
     sh "tests/$script.sh" "$build/kpipe" >"$log" 2>&1

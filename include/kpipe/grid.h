@@ -17,7 +17,13 @@ typedef struct kp_grid_line {
     double size;           /* text outside tables: its glyphs' height in
                             * points (the largest heading is the title); 0
                             * where not known (text input, table rows) */
+    GArray *confidence;    /* float per cell: the least OCR confidence of its
+                            * characters (0–100); NULL when no cell of the
+                            * line was read by OCR */
 } kp_grid_line;
+
+/* A cell's confidence when it was printed as text, not read by OCR. */
+#define GRID_CERTAIN 100.0f
 
 typedef struct kp_grid {
     GPtrArray *lines;      /* kp_grid_line *, owned */
@@ -27,6 +33,11 @@ kp_grid *grid_new(void);
 void grid_free(kp_grid *grid);
 kp_grid_line *grid_add_line(kp_grid *grid, kp_location where);
 void grid_line_add_cell(kp_grid_line *line, const char *text);
+/* Appends a cell read by OCR with CONFIDENCE (0–100; GRID_CERTAIN for one
+ * printed as text). */
+void grid_line_add_read_cell(kp_grid_line *line, const char *text, float confidence);
+/* How sure the text of cell N of LINE is: GRID_CERTAIN unless OCR read it. */
+float grid_cell_confidence(const kp_grid_line *line, guint n);
 /* Cell N of LINE, or "" past its end. */
 const char *grid_cell(const kp_grid_line *line, guint n);
 /* Writes the grid as tab-separated lines (the seed's layout). BEFORE, when

@@ -154,6 +154,7 @@ typedef struct kp_source {
     char sha256[65];
     bool is_pdf;
     int pages;              /* PDF only */
+    int ocr_pages;          /* pages read by OCR (PDF only) */
 } kp_source;
 
 typedef struct kp_document {

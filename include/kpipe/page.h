@@ -14,6 +14,8 @@ typedef struct kp_glyph {
     bool hung_below;         /* its box hangs below the baseline, not above
                               * (see glyphs_put_forward) */
     double x0, y0, x1, y1;   /* poppler's box: line-height tall */
+    bool ocr;                /* read by OCR, not from a text layer */
+    float confidence;        /* OCR's confidence in it, 0–100 (ocr only) */
 } kp_glyph;
 
 /* A ruling line (a cell border): horizontal when wider than tall. */

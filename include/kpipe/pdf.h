@@ -9,6 +9,7 @@
 #include "kpipe/error.h"
 #include "kpipe/layout.h"
 #include "kpipe/model.h"
+#include "kpipe/ocr.h"
 
 typedef struct kp_pdf_options {
     const char *password;   /* NULL: none */
@@ -18,6 +19,8 @@ typedef struct kp_pdf_options {
                                so that the time limit and memory cap stop any
                                page); 0: read in this process (as a library or a
                                fuzzer wants) */
+    kp_ocr_mode ocr;        /* which pages are read by OCR (auto: those
+                               without a usable text layer) */
 } kp_pdf_options;
 
 /* True when DATA starts like a PDF (the header may follow a few junk bytes,

@@ -13,14 +13,15 @@
 #include "kpipe/text.h"
 
 /* Reads FIXTURE (PDF or text); NULL with ERR set. */
-static kp_grid *grid_of(const char *fixture, const char *password, kp_source *src, kp_error *err)
+static kp_grid *grid_read(const char *fixture, const char *password, kp_ocr_mode ocr,
+                          kp_source *src, kp_error *err)
 {
     char *path = kp_test_path(fixture);
     size_t len;
     char *data = file_read_all(path, &len, err);
     kp_grid *grid = NULL;
     if (data && pdf_sniff(data, len)) {
-        kp_pdf_options o = {.password = password};
+        kp_pdf_options o = {.password = password, .ocr = ocr};
         grid = pdf_load(path, data, len, &o, src, err);
     } else if (data) {
         grid = text_load(path, src, err);
@@ -28,6 +29,11 @@ static kp_grid *grid_of(const char *fixture, const char *password, kp_source *sr
     g_free(data);
     g_free(path);
     return grid;
+}
+
+static kp_grid *grid_of(const char *fixture, const char *password, kp_source *src, kp_error *err)
+{
+    return grid_read(fixture, password, KP_OCR_AUTO, src, err);
 }
 
 static kp_document *doc_of(const char *fixture)
@@ -180,12 +186,12 @@ static void test_several_tables_a_page(void **state)
     document_free(doc);
 }
 
-static void expect_error(const char *fixture, const char *password, kp_error_kind kind,
-                         const char *message)
+static void expect_error_read(const char *fixture, const char *password, kp_ocr_mode ocr,
+                              kp_error_kind kind, const char *message)
 {
     kp_source src = {0};
     kp_error err = KP_ERROR_INIT;
-    kp_grid *grid = grid_of(fixture, password, &src, &err);
+    kp_grid *grid = grid_read(fixture, password, ocr, &src, &err);
     kp_document *doc = NULL;
     if (grid) {
         doc = parse_document(grid, rules, &src, fixture, &err);
@@ -201,17 +207,29 @@ static void expect_error(const char *fixture, const char *password, kp_error_kin
     g_free(src.name);
 }
 
+static void expect_error(const char *fixture, const char *password, kp_error_kind kind,
+                         const char *message)
+{
+    expect_error_read(fixture, password, KP_OCR_AUTO, kind, message);
+}
+
 static void test_unusable_pdfs(void **state)
 {
     (void)state;
     expect_error("fixtures/bad/encrypted.pdf", NULL, KP_ERR_ENCRYPTED, "give its password with --password");
     expect_error("fixtures/bad/encrypted.pdf", "wrong", KP_ERR_ENCRYPTED, "password given does not open it");
-    expect_error("fixtures/bad/no-text.pdf", NULL, KP_ERR_NO_TEXT, "OCR is needed");
+    /* without OCR (--ocr never), as it was before kpipe had OCR */
+    expect_error_read("fixtures/bad/no-text.pdf", NULL, KP_OCR_NEVER, KP_ERR_NO_TEXT,
+                      "OCR is needed");
     expect_error("fixtures/bad/no-table.pdf", NULL, KP_ERR_NO_TABLE, "no KPI table found");
-    expect_error("fixtures/bad/no-tounicode.calc.pdf", NULL, KP_ERR_NO_TEXT,
-                 "none of its 2954 characters is Japanese (its text begins \"»¼½JK");
-    expect_error("fixtures/bad/no-tounicode.chromium.pdf", NULL, KP_ERR_NO_TEXT,
-                 "only 311 of its 3983 characters are Japanese and 1091 have no Unicode mapping");
+    expect_error_read("fixtures/bad/no-tounicode.calc.pdf", NULL, KP_OCR_NEVER, KP_ERR_NO_TEXT,
+                      "none of its 2954 characters is Japanese (its text begins \"»¼½JK");
+    expect_error_read("fixtures/bad/no-tounicode.chromium.pdf", NULL, KP_OCR_NEVER,
+                      KP_ERR_NO_TEXT,
+                      "only 311 of its 3983 characters are Japanese and 1091 have no Unicode mapping");
+    /* a scan too coarse for OCR is refused, not guessed at */
+    expect_error("fixtures/scans/minato-a.calc.100dpi.pdf", NULL, KP_ERR_NO_TEXT,
+                 "a scan of 100 dpi, too coarse to read by OCR");
 
     kp_document *doc;
     kp_source src = {0};
