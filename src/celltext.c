@@ -136,3 +136,34 @@ bool cell_same_key(const char *a, const char *b)
     return same;
 }
 
+
+guint cell_key_distance(const char *a, const char *b, guint most)
+{
+    char *ka = cell_key(a), *kb = cell_key(b);
+    glong n = 0, m = 0;
+    gunichar *x = g_utf8_to_ucs4_fast(ka, -1, &n), *y = g_utf8_to_ucs4_fast(kb, -1, &m);
+    guint d = most + 1;
+    if (labs(n - m) <= (glong)most) {
+        /* one row of the table at a time: O(n·m) time, O(m) memory */
+        guint *row = g_new(guint, m + 1);
+        for (glong j = 0; j <= m; j++)
+            row[j] = (guint)j;
+        for (glong i = 1; i <= n; i++) {
+            guint diagonal = row[0];
+            row[0] = (guint)i;
+            for (glong j = 1; j <= m; j++) {
+                guint above = row[j];
+                guint cost = diagonal + (x[i - 1] != y[j - 1]);
+                row[j] = MIN(cost, MIN(above, row[j - 1]) + 1);
+                diagonal = above;
+            }
+        }
+        d = MIN(row[m], most + 1);
+        g_free(row);
+    }
+    g_free(x);
+    g_free(y);
+    g_free(ka);
+    g_free(kb);
+    return d;
+}

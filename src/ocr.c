@@ -488,25 +488,76 @@ static void separators_by_grouping(ocr_read *rd)
     }
 }
 
-/* The marks tables print for a verdict or for no figure, and the letters
- * of verdicts: a lone one of these, or a lone Latin letter, is read again
- * with only these (△ is read as A, ○ as O). */
-#define MARK_CHARS "◎○△▲×●■□◇◆☆★※*-－―ーABCDEFSO"
+/* The marks tables print for a verdict or for no figure, the letters of
+ * verdicts, and digits: a lone character other than a digit or a kanji is
+ * read again with only these (△ is read as A, ○ as O, 4 as オ). */
+#define MARK_CHARS "◎○△▲×●■□◇◆☆★※*-－―ーABCDEFSO0123456789"
 
-/* Is TEXT one character that may be a mark (not a digit, kana or kanji)? */
+/* Is TEXT one character that may be a mark or a misread digit (a row's
+ * number 4 read as オ, 2 as ル): anything but a digit or a kanji? */
 static bool looks_like_mark(const char *text)
 {
     char *k = figure_key(text);
     gunichar c = g_utf8_get_char(k);
     bool one = *k && g_utf8_strlen(k, -1) == 1;
     g_free(k);
-    return one && !char_is_digit(c) && !char_is_japanese(c);
+    return one && !char_is_digit(c) && g_unichar_get_script(c) != G_UNICODE_SCRIPT_HAN;
+}
+
+/* Latin letters and strokes that stand where a digit was misread (R5年度
+ * as RS年度, R6 as RG or Re, 【基本目標1】 as 【基本目標]】). */
+#define LATIN_LOOKALIKES "SGAOoIlBZDTQbegq]|"
+/* Characters that follow a number: a lookalike before one is a digit. */
+#define AFTER_NUMBER "年月日度号】)）"
+
+static bool is_lookalike(gunichar c)
+{
+    return c < 0x80 && c && strchr(LATIN_LOOKALIKES, (int)c);
+}
+
+/* Does TEXT have a Latin lookalike of a digit beside a digit or before a
+ * character that follows numbers (spaces between skipped)? */
+static bool lookalike_in_number(const char *text)
+{
+    GArray *chars = g_array_new(FALSE, FALSE, sizeof(gunichar));
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (!g_unichar_isspace(c))
+            g_array_append_val(chars, c);
+    }
+    bool found = false;
+    for (guint i = 0; i < chars->len && !found; i++) {
+        gunichar c = g_array_index(chars, gunichar, i);
+        gunichar prev = i > 0 ? g_array_index(chars, gunichar, i - 1) : 0;
+        gunichar next = i + 1 < chars->len ? g_array_index(chars, gunichar, i + 1) : 0;
+        found = is_lookalike(c) && (char_is_digit(prev) || char_is_digit(next) ||
+                                    (next && g_utf8_strchr(AFTER_NUMBER, -1, next)));
+    }
+    g_array_free(chars, TRUE);
+    return found;
+}
+
+/* A second read's characters for TEXT: its own, the lookalikes left out,
+ * and the digits. */
+static char *digits_for_lookalikes(const char *text)
+{
+    GString *set = g_string_new("0123456789");
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        char buf[8];
+        buf[g_unichar_to_utf8(c, buf)] = '\0';
+        if (!g_unichar_isspace(c) && !is_lookalike(c) &&
+            !strstr(set->str, buf))
+            g_string_append(set, buf);
+    }
+    return g_string_free(set, FALSE);
 }
 
 /* Reads a cell again with only the characters of CHARSET: where the two
  * reads differ, the read kept is the surer one, and its glyphs are given no
- * confidence. */
-static void read_again(kp_ocr *ocr, TessPageSegMode mode, ocr_read *first, const char *charset)
+ * confidence. PREFER_SECOND: keep the second read where they differ. */
+static void read_again(kp_ocr *ocr, TessPageSegMode mode, ocr_read *first, const char *charset,
+                       bool prefer_second)
 {
     ocr->f.TessBaseAPISetVariable(ocr->api, "tessedit_char_whitelist", charset);
     ocr_read second = {0};
@@ -526,7 +577,7 @@ static void read_again(kp_ocr *ocr, TessPageSegMode mode, ocr_read *first, const
     g_string_free(a, TRUE);
     g_string_free(b, TRUE);
     if (!same) {
-        if (second.symbols->len && second.least > first->least) {
+        if (second.symbols->len && (prefer_second || second.least > first->least)) {
             ocr_read t = *first;
             *first = second;
             second = t;
@@ -553,13 +604,17 @@ static bool text_is_wide(const char *t)
     return g_unichar_iswide(g_utf8_get_char(t));
 }
 
-/* Is there a space before symbol K of S: a new word between two narrow
- * characters (Japanese text has none between its words)? */
+/* Is there a space before symbol K of S: a new word between two Latin
+ * letters (Japanese text has none between its words, and Tesseract's word
+ * breaks inside a figure, 1 0. 2 ha, are none either)? */
 static bool space_before(const GArray *s, guint k)
 {
     const ocr_symbol *sym = &g_array_index(s, ocr_symbol, k);
-    return k > 0 && sym->word_start && !sym->line_start && !text_is_wide(sym->text) &&
-           !text_is_wide(g_array_index(s, ocr_symbol, k - 1).text);
+    if (k == 0 || !sym->word_start || sym->line_start)
+        return false;
+    gunichar a = g_utf8_get_char(g_array_index(s, ocr_symbol, k - 1).text);
+    gunichar b = g_utf8_get_char(sym->text);
+    return a < 0x80 && b < 0x80 && g_ascii_isalpha((char)a) && g_ascii_isalpha((char)b);
 }
 
 /* Appends the symbols of RD as glyph boxes (page points) to GLYPHS: each
@@ -622,6 +677,10 @@ static void paint_white(unsigned char *grey, int stride, int width, int height, 
  * the grain of a scan's paper reaches down to about 215). */
 #define SHADING_LEVEL 200
 
+/* A line of ink no wider than this many times its height is one character
+ * (a full-width one is square; 12 is two digits, 1.1 wide). */
+#define ONE_CHAR_ASPECT 1.25
+
 /* Paper set around a cell's ink before it is read (points): Tesseract
  * reads a lone digit hard against the edge of its image as something else
  * (2 as の2). */
@@ -657,19 +716,27 @@ static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int w
     }
     ocr->f.TessBaseAPISetImage(ocr->api, paper, w, h, 1, w);
     ocr->f.TessBaseAPISetSourceResolution(ocr->api, (int)lround(scale * 72.0));
-    /* one line raw (Tesseract's line finding splits a short line such as
+    /* one character as such (a lone 件 read raw came out as 作, 人 as 人人),
+     * one line raw (Tesseract's line finding splits a short line such as
      * 2件 into strokes), several as a block */
-    TessPageSegMode mode = lines == 1 ? PSM_RAW_LINE : PSM_SINGLE_BLOCK;
+    bool one_char = lines == 1 && iw <= ONE_CHAR_ASPECT * ih;
+    TessPageSegMode mode = one_char ? PSM_SINGLE_CHAR : lines == 1 ? PSM_RAW_LINE : PSM_SINGLE_BLOCK;
     ocr_read rd = {0};
     recognise(ocr, mode, &rd);
     /* the second read by the other means, so that the two are independent */
-    TessPageSegMode again = lines == 1 ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK;
+    TessPageSegMode again = one_char ? PSM_RAW_LINE : lines == 1 ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK;
     if (looks_like_figure(rd.text->str)) {
         char *charset = figure_charset(rd.text->str);
-        read_again(ocr, again, &rd, charset);
+        read_again(ocr, again, &rd, charset, false);
         g_free(charset);
     } else if (looks_like_mark(rd.text->str)) {
-        read_again(ocr, again, &rd, MARK_CHARS);
+        /* a mark read as a letter or kana (〇 for ○, X for ×, へ for △):
+         * the read among the marks is the one to keep */
+        read_again(ocr, again, &rd, MARK_CHARS, !g_utf8_strchr(MARK_CHARS, -1, g_utf8_get_char(rd.text->str)));
+    } else if (lookalike_in_number(rd.text->str)) {
+        char *charset = digits_for_lookalikes(rd.text->str);
+        read_again(ocr, again, &rd, charset, true);
+        g_free(charset);
     }
     /* back to page pixels */
     for (guint i = 0; i < rd.symbols->len; i++) {

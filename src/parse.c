@@ -442,7 +442,7 @@ static bool summary_heading(parser *p, const kp_grid_line *line)
         char *key = cell_key(cell);
         int fy;
         column_role role = *key && g_utf8_strlen(key, -1) <= SUMMARY_HEADING_MAX_CHARS
-                               ? role_of_heading(p->rules, key, &fy)
+                               ? parser_heading_role(p, key, &fy)
                                : ROLE_NONE;
         g_free(key);
         if (role_is_figure(role))
@@ -993,6 +993,72 @@ static void other_line(parser *p, const kp_grid_line *line)
     front_matter(p, line);
 }
 
+column_role parser_heading_role(const parser *p, const char *key, int *fy)
+{
+    return p->doc->source.ocr_pages > 0 ? role_of_read_heading(p->rules, key, fy)
+                                        : role_of_heading(p->rules, key, fy);
+}
+
+/* A name OCR read in a detail table that differs from one of its goal's
+ * summary list by at most this share of its characters is that name
+ * misread (in one of the two places): the list's is kept, as it prints it. */
+#define OCR_NAME_DISTANCE 0.34
+
+/* The summary list's name nearest to NAME among its goal's KPIs (or
+ * measure titles), within OCR_NAME_DISTANCE; NULL when none is. */
+static const char *nearest_name(const char *name, GPtrArray *names)
+{
+    const char *best = NULL;
+    guint best_d = G_MAXUINT;
+    glong len = g_utf8_strlen(name, -1);
+    guint most = (guint)(OCR_NAME_DISTANCE * (double)len);
+    for (guint i = 0; i < names->len; i++) {
+        const char *candidate = g_ptr_array_index(names, i);
+        guint d = cell_key_distance(name, candidate, most);
+        if (d <= most && d < best_d) {
+            best = candidate;
+            best_d = d;
+        }
+    }
+    return best_d == 0 ? NULL : best;
+}
+
+/* Pages read by OCR: each KPI name and measure title of the detail tables
+ * that is a near miss of its goal's summary list is written as the list
+ * prints it. */
+static void names_from_summary(kp_document *doc)
+{
+    for (guint gi = 0; gi < doc->goals->len; gi++) {
+        kp_goal *g = g_ptr_array_index(doc->goals, gi);
+        GPtrArray *kpis = g_ptr_array_new(), *titles = g_ptr_array_new();
+        for (guint mi = 0; mi < g->measures->len; mi++) {
+            kp_measure *m = g_ptr_array_index(g->measures, mi);
+            for (guint k = 0; k < m->kpis->len; k++)
+                g_ptr_array_add(kpis, g_ptr_array_index(m->kpis, k));
+            if (m->summary_title)
+                g_ptr_array_add(titles, m->summary_title);
+        }
+        for (guint ri = 0; ri < g->rows->len; ri++) {
+            kp_row *r = g_ptr_array_index(g->rows, ri);
+            const char *near = r->kpi_name ? nearest_name(r->kpi_name, kpis) : NULL;
+            if (near) {
+                g_free(r->kpi_name);
+                r->kpi_name = g_strdup(near);
+            }
+        }
+        for (guint mi = 0; mi < g->measures->len; mi++) {
+            kp_measure *m = g_ptr_array_index(g->measures, mi);
+            const char *near = m->detail_title ? nearest_name(m->detail_title, titles) : NULL;
+            if (near) {
+                g_free(m->title);
+                m->title = g_strdup(near);
+            }
+        }
+        g_ptr_array_free(kpis, TRUE);
+        g_ptr_array_free(titles, TRUE);
+    }
+}
+
 /* Below this confidence (Tesseract's, 0–100) an OCR'd figure is uncertain,
  * unless rules/ocr.rules says otherwise (rule confidence-floor, a number):
  * on the scanned fixtures, misread figures came out at 0–93 and figures
@@ -1050,6 +1116,8 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
     bool any_table = p.tables > 0;
     if (any_table)
         finish(&p);
+    if (any_table && p.doc->source.ocr_pages > 0)
+        names_from_summary(p.doc);
     g_ptr_array_free(p.legends, TRUE);
     g_ptr_array_free(p.front, TRUE);
     g_free(p.table_unit);

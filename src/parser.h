@@ -55,6 +55,13 @@ typedef struct {
 /* The role of a heading (NFKC, spaces removed), by the col-* rules in the
  * order of the role table; FY receives a year named in it. */
 column_role role_of_heading(const kp_rules *rules, const char *key, int *fy);
+/* The same for a heading read by OCR: where no rule names it, it is tried
+ * again with each character that rules/ocr.rules lists as confusable read
+ * as its partner (KPL as KPI). */
+column_role role_of_read_heading(const kp_rules *rules, const char *key, int *fy);
+/* role_of_read_heading where the document was read by OCR, else
+ * role_of_heading. */
+column_role parser_heading_role(const parser *p, const char *key, int *fy);
 const char *role_name(column_role role);
 bool role_is_figure(column_role role);
 /* Reads one cell of ROW by its column's role: first pass (context) or second

@@ -278,6 +278,38 @@ column_role role_of_heading(const kp_rules *rules, const char *key, int *fy)
     return *fy && fiscal_year_parse(rules, key, true) ? ROLE_ACTUAL : ROLE_NONE;
 }
 
+/* KEY with its character at byte OFFSET (LEN bytes) replaced by WITH. */
+static char *key_with(const char *key, size_t offset, size_t len, gunichar with)
+{
+    GString *s = g_string_new_len(key, (gssize)offset);
+    g_string_append_unichar(s, with);
+    g_string_append(s, key + offset + len);
+    return g_string_free(s, FALSE);
+}
+
+column_role role_of_read_heading(const kp_rules *rules, const char *key, int *fy)
+{
+    column_role role = role_of_heading(rules, key, fy);
+    size_t n = 0;
+    const kp_rule *const *confusable = rules_set(rules, "ocr", &n);
+    for (const char *p = key; *p && role == ROLE_NONE; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        size_t len = (size_t)(g_utf8_next_char(p) - p);
+        for (size_t i = 0; i < n && role == ROLE_NONE; i++) {
+            const char *pair = confusable[i]->pattern;
+            if (strcmp(confusable[i]->name, "confusable") || g_utf8_strlen(pair, -1) != 2)
+                continue;
+            gunichar a = g_utf8_get_char(pair), b = g_utf8_get_char(g_utf8_next_char(pair));
+            if (c != a && c != b)
+                continue;
+            char *variant = key_with(key, (size_t)(p - key), len, c == a ? b : a);
+            role = role_of_heading(rules, variant, fy);
+            g_free(variant);
+        }
+    }
+    return role;
+}
+
 const char *role_name(column_role role)
 {
     const role_entry *e = entry_of(role);

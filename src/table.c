@@ -49,7 +49,7 @@ bool line_is_heading(const parser *p, const kp_grid_line *line, guint from, guin
         char *key = cell_key(cell);
         int fy;
         column_role role = g_utf8_strlen(key, -1) <= HEADING_MAX_CHARS
-                               ? role_of_heading(p->rules, key, &fy)
+                               ? parser_heading_role(p, key, &fy)
                                : ROLE_NONE;
         g_free(key);
         if (role == ROLE_NONE && cell_is_figure(p, cell))
@@ -161,7 +161,7 @@ static void table_classify(parser *p)
         char *key = cell_key(joined->str);
         column_info col = {ROLE_NONE, 0, heading_text(joined->str)};
         if (g_utf8_strlen(key, -1) <= 2 * HEADING_MAX_CHARS)
-            col.role = role_of_heading(p->rules, key, &col.fy);
+            col.role = parser_heading_role(p, key, &col.fy);
         g_free(key);
         g_string_free(joined, TRUE);
         t->has_baseline |= col.role == ROLE_BASELINE;

@@ -36,6 +36,10 @@ static const kp_check_info checks[] = {
     {"no-goal", KP_SEV_INFO, "A KPI table names no 基本目標; its rows are given as goal 1."},
     {"no-title", KP_SEV_WARNING, "No title line naming the 戦略 or 計画 above the tables."},
     {"no-municipality", KP_SEV_INFO, "No municipality named in the title lines."},
+    {"ocr-uncertain", KP_SEV_WARNING,
+     "A figure read by OCR with little confidence, or that is no good figure, or ten times off "
+     "its neighbours in a scan: check it against the page."},
+    {"ocr", KP_SEV_INFO, "Pages were read by OCR (no usable text layer)."},
 };
 
 const kp_check_info *validate_checks(size_t *count)
@@ -68,6 +72,19 @@ static kp_severity severity_of(const char *code)
     DIAG_PLACED(doc, code, goal, row, field, field, where, fmt, __VA_ARGS__)
 #define DIAG_ROW(doc, code, goal, row, field, where, fmt, ...)                                   \
     DIAG_PLACED(doc, code, goal, row, field, NULL, where, fmt, __VA_ARGS__)
+
+/* Has DOC a finding CODE at GOAL, ROW, FIELD already? */
+static bool has_diagnostic(const kp_document *doc, const char *code, int goal, int row,
+                           const char *field)
+{
+    for (guint i = 0; i < doc->diagnostics->len; i++) {
+        const kp_diagnostic *d = g_ptr_array_index(doc->diagnostics, i);
+        if (!strcmp(d->code, code) && d->goal == goal && d->row == row &&
+            !g_strcmp0(d->field, field))
+            return true;
+    }
+    return false;
+}
 
 /* ---- figures of a row ----------------------------------------------------- */
 
@@ -217,6 +234,14 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
                         _("%s「%s」is ten times larger or smaller than its neighbours in the row; "
                           "check for a unit slip (人 for 万人) or a typo."),
                         f->q->text);
+                /* in a scan, a lost 千 or digit is likelier than the page's slip */
+                if (doc->source.ocr_pages > 0 &&
+                    !has_diagnostic(doc, "ocr-uncertain", g->number, r->number, f->field))
+                    DIAG_AT(doc, "ocr-uncertain", g->number, r->number, f->field, &r->where,
+                            _("%s「%s」was read by OCR and is ten times off its neighbours: a "
+                              "misread is likelier than the page's slip; check it against the "
+                              "page."),
+                            f->q->text);
             }
         }
         g_array_free(mags, TRUE);

@@ -104,3 +104,17 @@ for r in $(seq "$runs"); do
     seconds "$kpipe" export --db "$dir/kpi.sqlite" -o "$dir/export.csv" >>"$dir/export"
 done
 echo "  export of $(sqlite3 "$dir/kpi.sqlite" 'select count(*) from figure') figures: median $(median <"$dir/export") s; database $(du -k "$dir/kpi.sqlite" | cut -f1) KB ($(sqlite3 "$dir/kpi.sqlite" 'select count(*) from document') documents)"
+
+# Scanned pages read by OCR: the 300 dpi scans of the fixtures joined into
+# one document, read with the default -j and with -j 1; seconds a page.
+echo "scanned pages (OCR, 300 dpi):"
+qpdf --empty --pages fixtures/scans/*.300dpi.pdf -- "$dir/scans.pdf"
+scan_pages=$(pdfinfo "$dir/scans.pdf" | awk '/^Pages:/ { print $2 }')
+: >"$dir/ocr" ; : >"$dir/ocr1"
+for r in $(seq "$(( (runs + 1) / 2 ))"); do
+    seconds "$kpipe" extract "$dir/scans.pdf" -o "$dir/scans.json" >>"$dir/ocr"
+    seconds "$kpipe" extract -j 1 "$dir/scans.pdf" -o "$dir/scans.json" >>"$dir/ocr1"
+done
+oj=$(median <"$dir/ocr")
+o1=$(median <"$dir/ocr1")
+echo "  $scan_pages pages: default -j median $oj s ($(echo "$oj / $scan_pages" | bc -l | cut -c1-4) s a page), -j 1 median $o1 s ($(echo "$o1 / $scan_pages" | bc -l | cut -c1-4) s a page)  (aim: at most 2 s a page)"

@@ -22,6 +22,9 @@ char *cell_key(const char *s);
 /* Do A and B have one key: the same name but for width (（ and (, ｋｍ and
  * km) and where a cell wrapped it? */
 bool cell_same_key(const char *a, const char *b);
+/* The edit distance between the keys of A and B, in characters; MOST + 1
+ * when it is more than MOST. */
+guint cell_key_distance(const char *a, const char *b, guint most);
 /* True for a character after which a wrapped line joins without a space. */
 bool char_is_japanese(gunichar c);
 /* The kanji a radical stands for where fonts share one glyph between them

@@ -147,10 +147,23 @@ static void test_nfkc_in_pieces(void **state)
     g_string_free(s, TRUE);
 }
 
+/* Names OCR read are matched to the summary list by edit distance on
+ * their keys (NFKC, spaces removed). */
+static void test_key_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(cell_key_distance("観光入込客数", "観光 入込客数", 3), 0);
+    assert_int_equal(cell_key_distance("観光入込客数", "観光入込才数", 3), 1);
+    assert_int_equal(cell_key_distance("ＫＰＩ", "KPL", 3), 1); /* width folded first */
+    assert_int_equal(cell_key_distance("移住相談件数", "移住相談件数の対前年比", 6), 5);
+    assert_int_equal(cell_key_distance("移住相談件数", "移住相談件数の対前年比", 2), 3); /* MOST + 1 */
+    assert_int_equal(cell_key_distance("", "出生数", 5), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nfkc_in_pieces),
+        cmocka_unit_test(test_nfkc_in_pieces),   cmocka_unit_test(test_key_distance),
         cmocka_unit_test(test_utf8_and_bom),     cmocka_unit_test(test_shift_jis),
         cmocka_unit_test(test_neither_encoding), cmocka_unit_test(test_grid),
         cmocka_unit_test(test_unwrap),           cmocka_unit_test(test_load_file),

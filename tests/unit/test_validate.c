@@ -262,7 +262,7 @@ static void test_check_table(void **state)
     (void)state;
     size_t n;
     const kp_check_info *c = validate_checks(&n);
-    assert_int_equal(n, 19);
+    assert_int_equal(n, 21);
     for (size_t i = 0; i < n; i++) {
         assert_non_null(c[i].summary);
         for (const char *p = c[i].code; *p; p++) /* stable, kebab-case */
