@@ -211,6 +211,13 @@ static void table_years(parser *p, detail_table *t)
 
 /* ---- rows ------------------------------------------------------------------- */
 
+/* A rate where a % was wanted and none was read: OCR reads % as 96 or 9
+ * (75% as 7596), a misread no confidence shows. */
+static bool percent_sign_lost(const char *text, const char *unit)
+{
+    return unit && !strcmp(unit, "%") && text && !strstr(text, "%") && !strstr(text, "％");
+}
+
 kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
                           const char *unit)
 {
@@ -228,7 +235,8 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
     float confidence = MIN(ctx->confidence, ctx->unit == ctx->unit_owned ? ctx->unit_confidence
                                                                           : GRID_CERTAIN);
     if (confidence < GRID_CERTAIN &&
-        (confidence < p->ocr_floor || check.status != KP_FIGURE_OK)) {
+        (confidence < p->ocr_floor || check.status != KP_FIGURE_OK || (q->has_value && !q->unit) ||
+         percent_sign_lost(q->text, unit))) {
         char *at = document_place(p->doc, goal, row->number, field);
         document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number, field,
                           row->where.page, row->where.line,
@@ -261,6 +269,16 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
         kp_figure_context pc = {"%", NULL};
         kp_figure_check rcheck;
         row->achievement = rate ? quantity_parse_in(p->rules, rate, &pc, &rcheck) : NULL;
+        if (row->achievement && confidence < GRID_CERTAIN &&
+            (confidence < p->ocr_floor || percent_sign_lost(rate, "%"))) {
+            char *at = document_place(p->doc, goal, row->number, "achievement");
+            document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number,
+                              "achievement", row->where.page, row->where.line,
+                              _("%s「%s」was read by OCR with little confidence (%.0f of 100); "
+                                "check it against the page."),
+                              at, rate, confidence);
+            g_free(at);
+        }
         g_free(rate);
         kp_match_free(&m);
     }

@@ -86,6 +86,37 @@ static bool has_diagnostic(const kp_document *doc, const char *code, int goal, i
     return false;
 }
 
+/* The checks of one figure that, in a scan, a misread fails more often than
+ * the page itself does (a lost 千, % read as 96, a lost unit). */
+static const char *const figure_checks[] = {"outlier", "percent-range", "unit-mismatch",
+                                            "cumulative-decrease", "verdict-mismatch"};
+
+/* A document read by OCR: each figure a check of figure_checks found fault
+ * with is uncertain too, so that what OCR may have misread is flagged as
+ * such, whatever its confidence. */
+static void doubt_read_figures(kp_document *doc)
+{
+    guint found = doc->diagnostics->len;
+    for (guint i = 0; i < found; i++) {
+        const kp_diagnostic *d = g_ptr_array_index(doc->diagnostics, i);
+        bool figure_check = false;
+        for (size_t c = 0; c < G_N_ELEMENTS(figure_checks); c++)
+            figure_check |= !strcmp(d->code, figure_checks[c]);
+        if (!figure_check || !d->field || !d->row ||
+            has_diagnostic(doc, "ocr-uncertain", d->goal, d->row, d->field))
+            continue;
+        char *at = document_place(doc, d->goal, d->row, d->field);
+        char *code = g_strdup(d->code); /* (the array may move as it grows) */
+        document_diagnose(doc, KP_SEV_WARNING, "ocr-uncertain", d->goal, d->row, d->field,
+                          d->page, d->line,
+                          _("%s was read by OCR and fails the %s check: a misread is likelier "
+                            "than the page's own slip; check it against the page."),
+                          at, code);
+        g_free(code);
+        g_free(at);
+    }
+}
+
 /* ---- figures of a row ----------------------------------------------------- */
 
 typedef struct {
@@ -234,14 +265,7 @@ static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
                         _("%s「%s」is ten times larger or smaller than its neighbours in the row; "
                           "check for a unit slip (人 for 万人) or a typo."),
                         f->q->text);
-                /* in a scan, a lost 千 or digit is likelier than the page's slip */
-                if (doc->source.ocr_pages > 0 &&
-                    !has_diagnostic(doc, "ocr-uncertain", g->number, r->number, f->field))
-                    DIAG_AT(doc, "ocr-uncertain", g->number, r->number, f->field, &r->where,
-                            _("%s「%s」was read by OCR and is ten times off its neighbours: a "
-                              "misread is likelier than the page's slip; check it against the "
-                              "page."),
-                            f->q->text);
+
             }
         }
         g_array_free(mags, TRUE);
@@ -643,4 +667,6 @@ void validate_document(kp_document *doc)
         }
     }
     check_relisted(doc);
+    if (doc->source.ocr_pages > 0)
+        doubt_read_figures(doc);
 }

@@ -19,7 +19,7 @@ check() {
 # Each scan against the PDF it was made from: read by OCR (source.ocr), and
 # no figure that differs from the text path's without an ocr-uncertain
 # warning. The shares of equal fields are printed in the line.
-for scan in fixtures/scans/*.300dpi.pdf fixtures/scans/*.200dpi.pdf; do
+for scan in fixtures/scans/*.300dpi.pdf fixtures/scans/*.250dpi.pdf fixtures/scans/*.200dpi.pdf; do
     python3 tests/ocr_accuracy.py "$kpipe" "$scan" >"$tmp/acc" 2>&1
     rc=$?
     if [ $rc -eq 0 ]; then
