@@ -828,6 +828,14 @@ static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
     return grid;
 }
 
+/* Has the PDF surely no font, so no text to read: no /Font anywhere in its
+ * bytes, nor an object stream (a compressed one could hide one)? Scanners
+ * and img2pdf write such files. Only the bytes are looked at, not poppler. */
+static bool surely_fontless(const char *data, size_t len)
+{
+    return !memmem(data, len, "/Font", 5) && !memmem(data, len, "/ObjStm", 7);
+}
+
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
                   kp_source *source, kp_error *err)
 {
@@ -858,6 +866,8 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     /* (nothing is asked of poppler here beyond the page count: a page that
      * hangs it must hang a reader, which the time limit stops) */
     kp_ocr_mode mode = options->ocr;
+    if (mode == KP_OCR_AUTO && surely_fontless(data, len))
+        mode = KP_OCR_ALWAYS; /* a scan: its pages dealt one a reader at least */
     totals.sample = g_string_new(NULL);
     grid = read_pages(file, doc, pages, options, mode, &totals, err);
     /* a text layer that reads as nonsense (fonts without a Unicode map):
