@@ -434,20 +434,6 @@ static char *figure_charset(const char *first)
     return g_string_free(set, FALSE);
 }
 
-/* TEXT compared as a figure: NFKC, no spaces. */
-static char *figure_key(const char *text)
-{
-    char *n = g_utf8_normalize(text, -1, G_NORMALIZE_ALL_COMPOSE);
-    GString *k = g_string_new(NULL);
-    for (const char *p = n ? n : ""; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (!g_unichar_isspace(c))
-            g_string_append_unichar(k, c);
-    }
-    g_free(n);
-    return g_string_free(k, FALSE);
-}
-
 /* Digit grouping decides a separator OCR may give either way: one followed
  * by exactly three digits and then none, after one to three digits that are
  * not a lone 0, groups thousands (1.234人 is 1,234人); one followed by one,
@@ -497,7 +483,7 @@ static void separators_by_grouping(ocr_read *rd)
  * number 4 read as オ, 2 as ル): anything but a digit or a kanji? */
 static bool looks_like_mark(const char *text)
 {
-    char *k = figure_key(text);
+    char *k = cell_key(text);
     gunichar c = g_utf8_get_char(k);
     bool one = *k && g_utf8_strlen(k, -1) == 1;
     g_free(k);
@@ -570,7 +556,7 @@ static void read_again(kp_ocr *ocr, TessPageSegMode mode, ocr_read *first, const
         g_string_append(a, g_array_index(first->symbols, ocr_symbol, i).text);
     for (guint i = 0; i < second.symbols->len; i++)
         g_string_append(b, g_array_index(second.symbols, ocr_symbol, i).text);
-    char *ka = figure_key(a->str), *kb = figure_key(b->str);
+    char *ka = cell_key(a->str), *kb = cell_key(b->str);
     bool same = strcmp(ka, kb) == 0;
     g_free(ka);
     g_free(kb);

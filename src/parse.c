@@ -1023,6 +1023,17 @@ static const char *nearest_name(const char *name, GPtrArray *names)
     return best_d == 0 ? NULL : best;
 }
 
+/* Sets *NAME to the name of NAMES nearest to READ (as nearest_name finds
+ * it), where there is one. */
+static void take_nearest(char **name, const char *read, GPtrArray *names)
+{
+    const char *near = read ? nearest_name(read, names) : NULL;
+    if (near) {
+        g_free(*name);
+        *name = g_strdup(near);
+    }
+}
+
 /* Pages read by OCR: each KPI name and measure title of the detail tables
  * that is a near miss of its goal's summary list is written as the list
  * prints it. */
@@ -1040,19 +1051,11 @@ static void names_from_summary(kp_document *doc)
         }
         for (guint ri = 0; ri < g->rows->len; ri++) {
             kp_row *r = g_ptr_array_index(g->rows, ri);
-            const char *near = r->kpi_name ? nearest_name(r->kpi_name, kpis) : NULL;
-            if (near) {
-                g_free(r->kpi_name);
-                r->kpi_name = g_strdup(near);
-            }
+            take_nearest(&r->kpi_name, r->kpi_name, kpis);
         }
         for (guint mi = 0; mi < g->measures->len; mi++) {
             kp_measure *m = g_ptr_array_index(g->measures, mi);
-            const char *near = m->detail_title ? nearest_name(m->detail_title, titles) : NULL;
-            if (near) {
-                g_free(m->title);
-                m->title = g_strdup(near);
-            }
+            take_nearest(&m->title, m->detail_title, titles);
         }
         g_ptr_array_free(kpis, TRUE);
         g_ptr_array_free(titles, TRUE);

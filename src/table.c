@@ -218,6 +218,20 @@ static bool percent_sign_lost(const char *text, const char *unit)
     return unit && !strcmp(unit, "%") && text && !strstr(text, "%") && !strstr(text, "％");
 }
 
+/* Warns that FIELD of ROW, read by OCR as TEXT with CONFIDENCE, may be
+ * misread. */
+static void doubt_figure(parser *p, int goal, const kp_row *row, const char *field,
+                         const char *text, float confidence)
+{
+    char *at = document_place(p->doc, goal, row->number, field);
+    document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number, field,
+                      row->where.page, row->where.line,
+                      _("%s「%s」was read by OCR with little confidence (%.0f of 100); "
+                        "check it against the page."),
+                      at, text, confidence);
+    g_free(at);
+}
+
 kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
                           const char *unit)
 {
@@ -237,13 +251,7 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
     if (confidence < GRID_CERTAIN &&
         (confidence < p->ocr_floor || check.status != KP_FIGURE_OK || (q->has_value && !q->unit) ||
          percent_sign_lost(q->text, unit))) {
-        char *at = document_place(p->doc, goal, row->number, field);
-        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number, field,
-                          row->where.page, row->where.line,
-                          _("%s「%s」was read by OCR with little confidence (%.0f of 100); "
-                            "check it against the page."),
-                          at, q->text, confidence);
-        g_free(at);
+        doubt_figure(p, goal, row, field, q->text, confidence);
     }
     if (check.status == KP_FIGURE_MALFORMED) {
         ctx->t->malformed++;
@@ -270,15 +278,8 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
         kp_figure_check rcheck;
         row->achievement = rate ? quantity_parse_in(p->rules, rate, &pc, &rcheck) : NULL;
         if (row->achievement && confidence < GRID_CERTAIN &&
-            (confidence < p->ocr_floor || percent_sign_lost(rate, "%"))) {
-            char *at = document_place(p->doc, goal, row->number, "achievement");
-            document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number,
-                              "achievement", row->where.page, row->where.line,
-                              _("%s「%s」was read by OCR with little confidence (%.0f of 100); "
-                                "check it against the page."),
-                              at, rate, confidence);
-            g_free(at);
-        }
+            (confidence < p->ocr_floor || percent_sign_lost(rate, "%")))
+            doubt_figure(p, goal, row, "achievement", rate, confidence);
         g_free(rate);
         kp_match_free(&m);
     }
