@@ -438,14 +438,28 @@ static char *figure_charset(const char *first)
  * by exactly three digits and then none, after one to three digits that are
  * not a lone 0, groups thousands (1.234人 is 1,234人); one followed by one,
  * two or four and more digits is a decimal point (12,5% is 12.5%). */
+static bool is_separator(const char *t)
+{
+    return !strcmp(t, ",") || !strcmp(t, "，") || !strcmp(t, ".") || !strcmp(t, "．");
+}
+
 static void separators_by_grouping(ocr_read *rd)
 {
     GArray *s = rd->symbols;
+    /* two separators side by side between digits (13,.000) are one, as
+     * figures print none so: the mark and its speck read twice */
+    for (guint i = 1; i + 1 < s->len; i++) {
+        ocr_symbol *sym = &g_array_index(s, ocr_symbol, i);
+        if (is_separator(sym->text) &&
+            is_separator(g_array_index(s, ocr_symbol, i + 1).text) &&
+            char_is_digit(g_utf8_get_char(g_array_index(s, ocr_symbol, i - 1).text))) {
+            g_free(g_array_index(s, ocr_symbol, i + 1).text);
+            g_array_remove_index(s, i + 1);
+        }
+    }
     for (guint i = 0; i < s->len; i++) {
         ocr_symbol *sym = &g_array_index(s, ocr_symbol, i);
-        bool comma = strcmp(sym->text, ",") == 0 || strcmp(sym->text, "，") == 0;
-        bool point = strcmp(sym->text, ".") == 0 || strcmp(sym->text, "．") == 0;
-        if (!comma && !point)
+        if (!is_separator(sym->text))
             continue;
         guint before = 0, after = 0;
         bool lone_zero = false;
@@ -493,6 +507,9 @@ static bool looks_like_mark(const char *text)
 /* Latin letters and strokes that stand where a digit was misread (R5年度
  * as RS年度, R6 as RG or Re, 【基本目標1】 as 【基本目標]】). */
 #define LATIN_LOOKALIKES "SGAOoIlBZDTQbegq]|"
+/* A cell this short that is a lookalike and then kanji is a one-digit
+ * figure and its counter (0社, 1件), not a word. */
+#define SHORT_FIGURE_CHARS 3
 /* Characters that follow a number: a lookalike before one is a digit. */
 #define AFTER_NUMBER "年月日度号】)）"
 
@@ -518,6 +535,9 @@ static bool lookalike_in_number(const char *text)
         gunichar next = i + 1 < chars->len ? g_array_index(chars, gunichar, i + 1) : 0;
         found = is_lookalike(c) && (char_is_digit(prev) || char_is_digit(next) ||
                                     (next && g_utf8_strchr(AFTER_NUMBER, -1, next)));
+        /* or a short cell that is a lookalike and a counter (o社 for 0社) */
+        found |= i == 0 && chars->len <= SHORT_FIGURE_CHARS && is_lookalike(c) &&
+                 g_unichar_get_script(next) == G_UNICODE_SCRIPT_HAN;
     }
     g_array_free(chars, TRUE);
     return found;
@@ -537,6 +557,61 @@ static char *digits_for_lookalikes(const char *text)
             g_string_append(set, buf);
     }
     return g_string_free(set, FALSE);
+}
+
+/* A full-width character is at least this much as wide as it is high
+ * (△ about 1.1); a digit is narrower (4 about 0.65). */
+#define WIDE_CHAR_ASPECT 0.9
+/* A triangle with this share of its box inked is ▲ (about 0.5), else △
+ * (about 0.2). */
+#define FILLED_MARK_SHARE 0.35
+
+/* The box of the first character's ink in a line image (W×H grey): the
+ * columns from the first inked one to the next blank one. */
+static bool first_char_box(const unsigned char *grey, int w, int h, int *box, int *inked)
+{
+    int x0 = -1, x1 = w, y0 = h, y1 = -1;
+    *inked = 0;
+    for (int x = 0; x < w; x++) {
+        int n = 0;
+        for (int y = 0; y < h; y++)
+            if (grey[(size_t)y * w + x] < INK_LEVEL) {
+                n++;
+                y0 = MIN(y0, y);
+                y1 = MAX(y1, y);
+            }
+        if (n && x0 < 0)
+            x0 = x;
+        if (!n && x0 >= 0) {
+            x1 = x;
+            break;
+        }
+        *inked += n;
+    }
+    box[0] = x0, box[1] = y0, box[2] = x1, box[3] = y1 + 1;
+    return x0 >= 0 && y1 >= y0;
+}
+
+/* A figure read as 4… whose first character is full width is a △ or ▲
+ * before it (a negative figure), which OCR reads as 4 with all its
+ * confidence: the sign is written back, and the figure given no
+ * confidence. */
+static void sign_for_four(const unsigned char *paper, int w, int h, ocr_read *rd)
+{
+    if (!rd->symbols->len || strcmp(g_array_index(rd->symbols, ocr_symbol, 0).text, "4") != 0)
+        return;
+    int box[4], inked = 0;
+    if (!first_char_box(paper, w, h, box, &inked))
+        return;
+    int bw = box[2] - box[0], bh = box[3] - box[1];
+    if (bw < WIDE_CHAR_ASPECT * bh)
+        return;
+    ocr_symbol *first = &g_array_index(rd->symbols, ocr_symbol, 0);
+    g_free(first->text);
+    first->text = g_strdup(inked >= FILLED_MARK_SHARE * bw * bh ? "▲" : "△");
+    for (guint i = 0; i < rd->symbols->len; i++)
+        g_array_index(rd->symbols, ocr_symbol, i).confidence = 0;
+    rd->least = 0;
 }
 
 /* Reads a cell again with only the characters of CHARSET: where the two
@@ -715,6 +790,8 @@ static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int w
         char *charset = figure_charset(rd.text->str);
         read_again(ocr, again, &rd, charset, false);
         g_free(charset);
+        if (lines == 1)
+            sign_for_four(paper, w, h, &rd);
     } else if (looks_like_mark(rd.text->str)) {
         /* a mark read as a letter or kana (〇 for ○, X for ×, へ for △):
          * the read among the marks is the one to keep */
