@@ -6,6 +6,8 @@
 
 #include "parser.h"
 
+#include "i18n.h"
+
 /* A line gives a legend when at least this many entries match: one "A：…"
  * alone is more often a sentence than a legend. */
 #define LEGEND_MIN_ENTRIES 2
@@ -126,12 +128,60 @@ static const char *meaning_of(const parser *p, const char *heading, const char *
     return found ? found : any;
 }
 
-static void apply_rows(parser *p, GPtrArray *rows)
+/* Is some legend's mark one OCR takes MARK's key for (rules/ocr.rules
+ * mark-confusable: 〇 for ○, ※ for ×, へ for △)? The legend's mark, or NULL. */
+static const char *legend_mark_like(const parser *p, const char *mark)
+{
+    char *mk = mark_key(mark);
+    const char *group = g_utf8_strlen(mk, -1) == 1 ? mark_group_of(p->rules, g_utf8_get_char(mk)) : NULL;
+    g_free(mk);
+    const char *like = NULL;
+    for (guint li = 0; group && li < p->legends->len; li++) {
+        const legend *l = g_ptr_array_index(p->legends, li);
+        for (guint m = 0; m < l->marks->len; m++) {
+            const char *lm = g_ptr_array_index(l->marks, m);
+            if (g_utf8_strlen(lm, -1) != 1 || !g_utf8_strchr(group, -1, g_utf8_get_char(lm)))
+                continue;
+            if (like && strcmp(like, lm) != 0)
+                return NULL; /* two marks of the group: no telling */
+            like = lm;
+        }
+    }
+    return like;
+}
+
+/* A mark read by OCR is written as the legend prints it: 〇 read for the
+ * legend's ○ is ○; a mark no legend has, but one of its lookalikes, is that
+ * lookalike, and said (ocr-uncertain). */
+static void mark_as_legend(parser *p, const kp_goal *g, const kp_row *row, kp_evaluation *ev)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return;
+    char *mk = mark_key(ev->mark);
+    bool known = false;
+    for (guint i = 0; i < p->legends->len && !known; i++)
+        known = meaning_in(g_ptr_array_index(p->legends, i), mk) != NULL;
+    const char *like = known ? NULL : legend_mark_like(p, ev->mark);
+    if (known || like) {
+        g_free(ev->mark);
+        ev->mark = g_strdup(known ? mk : like);
+    }
+    if (like)
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", g->number, row->number, NULL,
+                          row->where.page, row->where.line,
+                          _("Goal %d, row %d: the mark read by OCR in「%s」is taken for the "
+                            "legend's「%s」, which it looks like."),
+                          g->number, row->number, ev->heading, like);
+    g_free(mk);
+}
+
+static void apply_rows(parser *p, const kp_goal *g, GPtrArray *rows)
 {
     for (guint r = 0; r < rows->len; r++) {
         kp_row *row = g_ptr_array_index(rows, r);
         for (guint e = 0; e < row->evaluations->len; e++) {
             kp_evaluation *ev = g_ptr_array_index(row->evaluations, e);
+            mark_as_legend(p, g, row, ev);
             const char *meaning = meaning_of(p, ev->heading, ev->mark);
             g_free(ev->meaning);
             ev->meaning = g_strdup(meaning);
@@ -147,7 +197,7 @@ void legend_apply(parser *p)
 {
     for (guint gi = 0; gi < p->doc->goals->len; gi++) {
         kp_goal *g = g_ptr_array_index(p->doc->goals, gi);
-        apply_rows(p, g->rows);
-        apply_rows(p, g->indicators);
+        apply_rows(p, g, g->rows);
+        apply_rows(p, g, g->indicators);
     }
 }

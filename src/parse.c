@@ -102,6 +102,118 @@ int numbering_value(const char *token)
     return v ? v : number_of(token);
 }
 
+const char *mark_group_of(const kp_rules *rules, gunichar c)
+{
+    size_t n = 0;
+    const kp_rule *const *rs = rules_set(rules, "ocr", &n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(rs[i]->name, "mark-confusable") && g_utf8_strchr(rs[i]->pattern, -1, c))
+            return rs[i]->pattern;
+    return NULL;
+}
+
+/* Bytes of closing brackets (and spaces) at the start of S. */
+static size_t strspn_closing(const char *s)
+{
+    const char *p = s;
+    while (*p) {
+        gunichar c = g_utf8_get_char(p);
+        if (!g_unichar_isspace(c) && g_unichar_type(c) != G_UNICODE_CLOSE_PUNCTUATION)
+            break;
+        p = g_utf8_next_char(p);
+    }
+    return (size_t)(p - s);
+}
+
+/* A goal's title within this share of its length (edit distance) of a
+ * goal already read is that goal's, as in names_from_summary. */
+#define GOAL_TITLE_NEAR_SHARE 0.34
+
+/* The number of the goal already read whose title TITLE is near, or 0;
+ * *HIGHEST gets the highest goal number read. */
+static int goal_titled_near(const parser *p, const char *title, int *highest)
+{
+    int found = 0;
+    char *key = cell_key(title);
+    guint most = (guint)(g_utf8_strlen(key, -1) * GOAL_TITLE_NEAR_SHARE);
+    *highest = 0;
+    for (guint i = 0; i < p->doc->goals->len; i++) {
+        const kp_goal *g = g_ptr_array_index(p->doc->goals, i);
+        const char *titles[] = {g->summary_title, g->detail_title, g->title};
+        for (size_t t = 0; t < G_N_ELEMENTS(titles) && *key && !found; t++) {
+            char *k = titles[t] ? cell_key(titles[t]) : NULL;
+            if (k && cell_key_distance(k, key, most) <= most)
+                found = g->number;
+            g_free(k);
+        }
+        *highest = MAX(*highest, g->number);
+    }
+    g_free(key);
+    return found;
+}
+
+/* An ocr-uncertain warning about goal GOAL, once however often the line
+ * that gives it is looked at. */
+static void say_of_goal_once(const parser *p, int goal, char *message)
+{
+    for (guint i = 0; i < p->doc->diagnostics->len; i++) {
+        const kp_diagnostic *d = g_ptr_array_index(p->doc->diagnostics, i);
+        if (d->goal == goal && !strcmp(d->code, "ocr-uncertain") && !strcmp(d->message, message)) {
+            g_free(message);
+            return;
+        }
+    }
+    document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, 0, NULL, 0, 0, "%s", message);
+    g_free(message);
+}
+
+/* In a document read by OCR, CELL as a goal heading whose number was
+ * misread (基本目標Ⅱ as 基本目標|; rules/ocr.rules goal-misread): the goal of
+ * that title already read, else the one after the highest read so far. */
+static bool match_misread_goal(const parser *p, const char *text, int *number, char **title)
+{
+    kp_match m;
+    if (p->doc->source.ocr_pages == 0 || !rules_find(p->rules, "ocr", "goal-misread") ||
+        !rules_search(p->rules, "ocr", "goal-misread", text, 0, &m))
+        return false;
+    char *rest = kp_match_dup(&m, 1);
+    kp_match_free(&m);
+    *title = cell_unwrap(rest ? rest : "");
+    g_free(rest);
+    int highest = 0, near = goal_titled_near(p, *title, &highest);
+    *number = near ? near : highest + 1;
+    say_of_goal_once(p, *number,
+                     g_strdup_printf(_("A goal heading read by OCR as「%s」has no number that "
+                                       "can be read; it is taken for goal %d."),
+                                     text, *number));
+    return true;
+}
+
+/* A goal number read by OCR from this on, beyond the one after the highest
+ * read so far, is a misread (【基本目標1】 read as 【基本目標11】): strategies
+ * have a handful of goals, and print them out of order only below ten
+ * (OCR gives the text around tables in its own order). */
+#define GOAL_NUMBER_DOUBTFUL 10
+
+/* In a document read by OCR, goal N as read, or, where N is doubtful, the
+ * goal it must be: the goal of its title already read, else the one after
+ * the highest read so far. */
+static int goal_number_in_order(const parser *p, int n, const char *title, const char *text)
+{
+    if (p->doc->source.ocr_pages == 0 || n < GOAL_NUMBER_DOUBTFUL)
+        return n;
+    int highest = 0, near = goal_titled_near(p, title, &highest);
+    if (n <= highest + 1)
+        return n;
+    int goal = near ? near : highest + 1;
+    if (goal != n)
+        say_of_goal_once(p, goal,
+                         g_strdup_printf(_("A goal heading read by OCR as「%s」is taken for goal "
+                                           "%d, by its title and the goals before it."),
+                                         text, goal));
+    return goal;
+}
+
 bool match_numbered(const parser *p, const char *name, const char *cell, int *number,
                            char **title)
 {
@@ -109,14 +221,22 @@ bool match_numbered(const parser *p, const char *name, const char *cell, int *nu
     char *text = cell_unwrap(cell); /* a narrow cell wraps: 基 本 目 標1 */
     const kp_rule *hit = rules_search(p->rules, "structure", name, text, 0, &m);
     if (!hit) {
+        bool misread = !strcmp(name, "goal") && match_misread_goal(p, text, number, title);
         g_free(text);
-        return false;
+        return misread;
     }
     char *num = kp_match_dup(&m, 1);
     char *rest = kp_match_dup(&m, 2);
     kp_match_free(&m);
     *number = num ? numbering_value(num) : 0;
     *title = cell_unwrap(rest ? rest : "");
+    if (*number > 0 && !strcmp(name, "goal"))
+        *number = goal_number_in_order(p, *number, *title, text);
+    /* no title begins with a closing bracket: one is the number's, read or
+     * printed apart from it (【基本目標1 】title, a 】 OCR set after a space) */
+    size_t skip = strspn_closing(*title);
+    if (skip)
+        memmove(*title, *title + skip, strlen(*title + skip) + 1);
     g_free(num);
     g_free(rest);
     g_free(text);
@@ -319,6 +439,43 @@ static kp_measure *measure_titled(kp_goal *goal, const char *title)
     return found;
 }
 
+static int goal_last_measure(const kp_goal *goal)
+{
+    int max = 0;
+    for (guint i = 0; i < goal->measures->len; i++)
+        max = MAX(max, ((kp_measure *)g_ptr_array_index(goal->measures, i))->number);
+    return max;
+}
+
+/* A measure number read by OCR beyond the next one (⑧ after ②) whose
+ * lookalike (rules/ocr.rules number-confusable: 3 and 8) is the next one or
+ * one already seen is that lookalike: measures are numbered in order, and
+ * OCR takes circled 3 for 8. Said (ocr-uncertain). */
+static int measure_number_as_read(parser *p, const kp_goal *goal, int n, const kp_location *where)
+{
+    int last = goal_last_measure(goal);
+    if (p->doc->source.ocr_pages == 0 || n <= last + 1)
+        return n;
+    size_t count = 0;
+    const kp_rule *const *rs = rules_set(p->rules, "ocr", &count);
+    for (size_t i = 0; i < count; i++) {
+        const char *pair = rs[i]->pattern;
+        if (strcmp(rs[i]->name, "number-confusable") != 0 || strlen(pair) != 2 || n > 9)
+            continue;
+        int a = pair[0] - '0', b = pair[1] - '0';
+        int other = n == a ? b : n == b ? a : -1;
+        if (other < 1 || other > last + 1)
+            continue;
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal->number, 0, NULL,
+                          where->page, where->line,
+                          _("Goal %d: a measure numbered %d (read by OCR) after measure %d is "
+                            "taken for measure %d, which its number looks like."),
+                          goal->number, n, last, other);
+        return other;
+    }
+    return n;
+}
+
 int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_location *where,
                     bool detail)
 {
@@ -327,16 +484,12 @@ int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_locatio
     char *text = trimmed(cell);
     kp_measure *m = NULL;
     if (match_numbered(p, "measure", text, &n, &title)) {
-        m = goal_measure(goal, n, true);
+        m = goal_measure(goal, measure_number_as_read(p, goal, n, where), true);
     } else if (*text) {
         /* printed without a number: numbered in order of first appearance */
         m = measure_titled(goal, text);
-        if (!m) {
-            int max = 0;
-            for (guint i = 0; i < goal->measures->len; i++)
-                max = MAX(max, ((kp_measure *)g_ptr_array_index(goal->measures, i))->number);
-            m = goal_measure(goal, max + 1, true);
-        }
+        if (!m)
+            m = goal_measure(goal, goal_last_measure(goal) + 1, true);
         title = g_strdup(text);
     }
     g_free(text);
@@ -1095,6 +1248,9 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
                             "read with little confidence carry ocr-uncertain warnings."),
                           p.doc->source.ocr_pages, p.doc->source.pages);
 
+    kp_grid *mended = p.doc->source.ocr_pages > 0 ? grid_mended(grid, rules) : NULL;
+    if (mended)
+        grid = mended;
     for (guint li = 0; li < grid->lines->len; li++) {
         const kp_grid_line *line = g_ptr_array_index(grid->lines, li);
         if (nonblank_cells(line) == 0) {
@@ -1115,6 +1271,8 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
         other_line(&p, line);
     }
     table_end(&p);
+    if (mended)
+        grid_free(mended);
 
     bool any_table = p.tables > 0;
     if (any_table)

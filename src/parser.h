@@ -58,6 +58,16 @@ column_role role_of_heading(const kp_rules *rules, const char *key, int *fy);
 /* The same for a heading read by OCR: where no rule names it, it is tried
  * again with each character that rules/ocr.rules lists as confusable read
  * as its partner (KPL as KPI). */
+/* A copy of GRID with the words of rules/ocr.rules (word) mended where OCR
+ * misread one character of them (mend.c). */
+kp_grid *grid_mended(const kp_grid *grid, const kp_rules *rules);
+/* In a row read by OCR, each figure whose counter is one misread character
+ * from the unit of the row's other figures (bare or with a scale word) is
+ * read again in that unit (ocrfix.c). */
+void row_units_mended(const kp_rules *rules, kp_row *row);
+/* The group of marks OCR takes C for (rules/ocr.rules mark-confusable:
+ * ○〇O…), C among them, or NULL. */
+const char *mark_group_of(const kp_rules *rules, gunichar c);
 column_role role_of_read_heading(const kp_rules *rules, const char *key, int *fy);
 /* role_of_read_heading where the document was read by OCR, else
  * role_of_heading. */

@@ -140,6 +140,62 @@ static void unknown_column(parser *p, const detail_table *t, const column_info *
                       goal, page, col->heading);
 }
 
+/* The role a column C that no rule names has from its place, its heading
+ * naming fiscal year FY (or 0): with a year, between the baseline and the
+ * target, actuals; right of the actuals in a table with no target column,
+ * the target. In a table with no baseline column, left of the actuals and
+ * of a year before theirs, or with no year just left of them, the
+ * baseline. */
+static column_role role_from_place(const detail_table *t, guint c, int fy)
+{
+    int baseline = -1, target = -1, first_actual = -1, last_actual = -1, actual_fy = 0;
+    for (guint i = 0; i < t->columns->len; i++) {
+        const column_info *col = &g_array_index(t->columns, column_info, i);
+        if ((col->role == ROLE_BASELINE || col->role == ROLE_CURRENT) && baseline < 0)
+            baseline = (int)i;
+        if (col->role == ROLE_TARGET && target < 0)
+            target = (int)i;
+        if (col->role == ROLE_ACTUAL) {
+            if (first_actual < 0)
+                actual_fy = col->fy, first_actual = (int)i;
+            last_actual = (int)i;
+        }
+    }
+    int at = (int)c;
+    if (fy && baseline >= 0 && at > baseline && target >= 0 && at < target)
+        return ROLE_ACTUAL;
+    if (fy && baseline >= 0 && target < 0 && last_actual >= 0 && at > last_actual &&
+        c + 1 == t->columns->len)
+        return ROLE_TARGET;
+    if (baseline < 0 && first_actual >= 0 && at < first_actual && (!fy || fy < actual_fy) &&
+        (target < 0 || at < target) && (fy || at + 1 == first_actual))
+        return ROLE_BASELINE;
+    return ROLE_NONE;
+}
+
+/* A heading read by OCR that no rule names (実績値 read as 突貫値, 基準値 as
+ * 値) still has its place (role_from_place). Only for pages read by OCR,
+ * and said (ocr-uncertain) for the column. */
+static void roles_from_place(parser *p, detail_table *t)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return;
+    for (guint c = 0; c < t->columns->len; c++) {
+        column_info *col = &g_array_index(t->columns, column_info, c);
+        if (col->role != ROLE_NONE || !*col->heading)
+            continue;
+        col->role = role_from_place(t, c, col->fy);
+        if (col->role == ROLE_NONE)
+            continue;
+        t->has_baseline |= col->role == ROLE_BASELINE;
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", t->goal ? t->goal->number : 0,
+                          0, NULL, t->where.page, t->where.line,
+                          _("The column headed「%s」(read by OCR) is taken for %s from its place "
+                            "in the table; no heading rule names it."),
+                          col->heading, role_name(col->role));
+    }
+}
+
 static void table_classify(parser *p)
 {
     detail_table *t = p->table;
@@ -167,6 +223,7 @@ static void table_classify(parser *p)
         t->has_baseline |= col.role == ROLE_BASELINE;
         g_array_append_val(t->columns, col);
     }
+    roles_from_place(p, t);
     bool kpi = false, indicator = false;
     for (guint c = 0; c < t->columns->len; c++) {
         column_info *col = &g_array_index(t->columns, column_info, c);
@@ -218,6 +275,88 @@ static bool percent_sign_lost(const char *text, const char *unit)
     return unit && !strcmp(unit, "%") && text && !strstr(text, "%") && !strstr(text, "％");
 }
 
+/* A rate read by OCR as 7596 with no % is 75%: the sign read as 96 is the
+ * commonest misread of a rate. Only where the value as read is beyond any
+ * rate a table prints (a column of bare 96 under 達成率(%) stays 96). */
+#define PERCENT_AS_96_MIN 1000
+
+static char *percent_from_96(const char *text, const kp_quantity *q, const char *unit)
+{
+    if (!percent_sign_lost(text, unit) || !q->has_value)
+        return NULL;
+    char *t = g_strstrip(g_strdup(text));
+    size_t n = strlen(t);
+    double v = decimal_to_double(q->value);
+    if (n < 3 || strcmp(t + n - 2, "96") != 0 || !(v >= PERCENT_AS_96_MIN)) {
+        g_free(t);
+        return NULL;
+    }
+    strcpy(t + n - 2, "%");
+    return t;
+}
+
+/* Q, or Q read again with its % where percent_from_96 finds it lost. */
+static kp_quantity *rate_with_its_sign(const parser *p, kp_quantity *q,
+                                       const kp_figure_context *fc, kp_figure_check *check)
+{
+    char *as_rate = percent_from_96(q->text, q, fc->unit);
+    if (!as_rate)
+        return q;
+    kp_figure_check rcheck;
+    kp_quantity *r = quantity_parse_in(p->rules, as_rate, fc, &rcheck);
+    g_free(as_rate);
+    if (!r || !r->has_value || rcheck.status != KP_FIGURE_OK) {
+        quantity_free(r);
+        return q;
+    }
+    g_free(r->text);
+    r->text = g_strdup(q->text); /* as read: a warning quotes it */
+    quantity_free(q);
+    *check = rcheck;
+    return r;
+}
+
+/* A figure read with one or two characters before it that no rule reads
+ * as a qualifier or a sign (人へ320人): a mark OCR misread (△ as 人へ), as
+ * a table prints no such short label. */
+#define STRAY_PREFIX_MAX_CHARS 2
+
+static bool stray_prefix(const kp_quantity *q)
+{
+    if (!q->has_value || q->qualifier || decimal_to_double(q->value) < 0 || !q->text)
+        return false;
+    int chars = 0;
+    for (const char *c = q->text; *c && !g_unichar_isdigit(g_utf8_get_char(c)); c = g_utf8_next_char(c))
+        chars += !g_unichar_isspace(g_utf8_get_char(c));
+    return chars > 0 && chars <= STRAY_PREFIX_MAX_CHARS;
+}
+
+/* Q, or the no-figure mark OCR took for a letter (△ read as A): a lone
+ * character that is no figure, where a mark of its group
+ * (mark_group_of) is a no-figure mark. */
+static kp_quantity *nofigure_as_read(const parser *p, kp_quantity *q,
+                                     const kp_figure_context *fc, kp_figure_check *check)
+{
+    char *key = q->text ? cell_key(q->text) : NULL;
+    const char *group = check->status == KP_FIGURE_MALFORMED && key && g_utf8_strlen(key, -1) == 1
+                            ? mark_group_of(p->rules, g_utf8_get_char(key))
+                            : NULL;
+    g_free(key);
+    for (const char *m = group; m && *m; m = g_utf8_next_char(m)) {
+        char mark[8];
+        mark[g_unichar_to_utf8(g_utf8_get_char(m), mark)] = '\0';
+        kp_figure_check mcheck;
+        kp_quantity *r = quantity_parse_in(p->rules, mark, fc, &mcheck);
+        if (r && !r->has_value && mcheck.status == KP_FIGURE_OK) {
+            quantity_free(q);
+            *check = mcheck;
+            return r;
+        }
+        quantity_free(r);
+    }
+    return q;
+}
+
 /* Warns that FIELD of ROW, read by OCR as TEXT with CONFIDENCE, may be
  * misread. */
 static void doubt_figure(parser *p, int goal, const kp_row *row, const char *field,
@@ -248,8 +387,13 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
      * no good figure (a misread unit or mark is no typo of the page's) */
     float confidence = MIN(ctx->confidence, ctx->unit == ctx->unit_owned ? ctx->unit_confidence
                                                                           : GRID_CERTAIN);
+    if (confidence < GRID_CERTAIN) {
+        q = rate_with_its_sign(p, q, &fc, &check);
+        q = nofigure_as_read(p, q, &fc, &check);
+    }
     if (confidence < GRID_CERTAIN &&
         (confidence < p->ocr_floor || check.status != KP_FIGURE_OK || (q->has_value && !q->unit) ||
+         stray_prefix(q) ||
          percent_sign_lost(q->text, unit))) {
         doubt_figure(p, goal, row, field, q->text, confidence);
     }
@@ -277,6 +421,8 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
         kp_figure_context pc = {"%", NULL};
         kp_figure_check rcheck;
         row->achievement = rate ? quantity_parse_in(p->rules, rate, &pc, &rcheck) : NULL;
+        if (row->achievement && confidence < GRID_CERTAIN)
+            row->achievement = rate_with_its_sign(p, row->achievement, &pc, &rcheck);
         if (row->achievement && confidence < GRID_CERTAIN &&
             (confidence < p->ocr_floor || percent_sign_lost(rate, "%")))
             doubt_figure(p, goal, row, "achievement", rate, confidence);
@@ -312,6 +458,36 @@ static int cell_number(const char *cell)
     int n = numbering_value(k);
     g_free(k);
     return n;
+}
+
+/* A table read by OCR with no measure column, whose heading was lost (具体的
+ * 施策 read as |), and a column no rule names that holds a numbered measure
+ * (①…): that column is the measures'. Said (ocr-uncertain). */
+static void measures_from_cells(parser *p, detail_table *t, GPtrArray *cells)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return;
+    for (guint i = 0; i < t->columns->len; i++)
+        if (g_array_index(t->columns, column_info, i).role == ROLE_MEASURE)
+            return;
+    for (guint i = 0; i < t->columns->len && i < cells->len; i++) {
+        column_info *col = &g_array_index(t->columns, column_info, i);
+        int n = 0;
+        char *title = NULL;
+        if (col->role != ROLE_NONE ||
+            !match_numbered(p, "measure", ((GString *)g_ptr_array_index(cells, i))->str, &n, &title)) {
+            g_free(title);
+            continue;
+        }
+        g_free(title);
+        col->role = ROLE_MEASURE;
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", t->goal ? t->goal->number : 0,
+                          0, NULL, t->where.page, t->where.line,
+                          _("The column headed「%s」(read by OCR) is taken for %s from its "
+                            "cells; no heading rule names it."),
+                          col->heading, role_name(col->role));
+        return;
+    }
 }
 
 static void row_read(parser *p, detail_table *t, GPtrArray *cells, const GArray *confidence,
@@ -376,7 +552,10 @@ static void table_flush_row(parser *p)
                             "is given as row %d."),
                           g->number, printed, KP_MAX_NUMBER, row->number);
     }
+    measures_from_cells(p, t, cells);
     row_read(p, t, cells, confidence, row);
+    if (p->doc->source.ocr_pages > 0)
+        row_units_mended(p->rules, row);
     g_ptr_array_free(cells, TRUE);
     g_array_free(confidence, TRUE);
     if (t->indicators)
