@@ -23,7 +23,8 @@ import unicodedata
 
 
 # One horizontal stroke: printed, ー － ― — ‐ and - cannot be told apart
-# (each is a "no figure" mark in a table), so they compare as one.
+# (each is a "no figure" mark in a table), so they compare as one; a cell of
+# strokes alone is one (a long dash is read as two).
 DASHES = str.maketrans({c: "-" for c in "ー－―—‐−一"})
 
 
@@ -31,7 +32,8 @@ def key(text):
     if text is None:
         return None
     k = "".join(unicodedata.normalize("NFKC", str(text)).split())
-    return k.translate(DASHES) if len(k) == 1 else k
+    dashes = k.translate(DASHES)
+    return "-" if k and set(dashes) == {"-"} else k
 
 
 def figure(q):
@@ -107,7 +109,7 @@ def main(argv):
         got = fields(got_doc)[0] if got_doc else {}
         flagged = set()
         for d in (got_doc or {}).get("diagnostics", []):
-            if d["code"] == "ocr-uncertain":
+            if d["code"] == "ocr-uncertain" and d.get("row"):
                 flagged.add((d["goal"], d["row"], d["field"]))
         same = sum(1 for k, v in want.items() if got.get(k) == v)
         same_fig = sum(1 for k in want_figures if got.get(k) == want[k])
