@@ -1,13 +1,123 @@
-/* kpipe — figures of a row read by OCR mended from the row itself: a
- * counter misread (百方円, 位所, 作) that one misread character away is the
- * unit the row's other figures are in, with or without a scale word, is that
- * unit. A KPI's figures share one unit; the mended figure keeps its
- * ocr-uncertain warning. */
+/* kpipe — figures read by OCR mended where the misread is a known one: a
+ * rate's % read as 96, a mark read as a letter (△ as A, 人), and, from the
+ * row, a counter one misread character from the unit the row's other
+ * figures are in (百方円, 位所, 作). Each mended figure keeps the text as read
+ * and is doubted (ocr-uncertain) by its caller. */
 #include <string.h>
 
 #include "parser.h"
 
 #include "i18n.h"
+
+/* ---- one figure ------------------------------------------------------------ */
+
+bool percent_sign_lost(const char *text, const char *unit)
+{
+    return unit && !strcmp(unit, "%") && text && !strstr(text, "%") && !strstr(text, "％");
+}
+
+/* A rate read by OCR as 7596 with no % is 75%: the sign read as 96 is the
+ * commonest misread of a rate. Only where the value as read is beyond any
+ * rate a table prints (a column of bare 96 under 達成率(%) stays 96). */
+#define PERCENT_AS_96_MIN 1000
+
+static char *percent_from_96(const kp_quantity *q, const char *unit)
+{
+    if (!q->has_value || !percent_sign_lost(q->text, unit))
+        return NULL;
+    char *t = g_strstrip(g_strdup(q->text));
+    size_t n = strlen(t);
+    if (n < 3 || strcmp(t + n - 2, "96") != 0 || !(decimal_to_double(q->value) >= PERCENT_AS_96_MIN)) {
+        g_free(t);
+        return NULL;
+    }
+    strcpy(t + n - 2, "%");
+    return t;
+}
+
+/* A lone character that is no figure, where a mark of its group
+ * (mark_group_of) is a no-figure mark: that mark (△ read as A). */
+static char *nofigure_mark(const kp_rules *rules, const kp_quantity *q,
+                           const kp_figure_context *fc, const kp_figure_check *check)
+{
+    char *key = q->text ? cell_key(q->text) : NULL;
+    const char *group = check->status == KP_FIGURE_MALFORMED && key && g_utf8_strlen(key, -1) == 1
+                            ? mark_group_of(rules, g_utf8_get_char(key))
+                            : NULL;
+    g_free(key);
+    for (const char *m = group; m && *m; m = g_utf8_next_char(m)) {
+        char *mark = g_utf8_substring(m, 0, 1);
+        kp_figure_check mcheck;
+        kp_quantity *r = quantity_parse_in(rules, mark, fc, &mcheck);
+        bool nofigure = r && !r->has_value && mcheck.status == KP_FIGURE_OK;
+        quantity_free(r);
+        if (nofigure)
+            return mark;
+        g_free(mark);
+    }
+    return NULL;
+}
+
+/* The sign a figure's misread prefix stands for: one or two characters
+ * before the number, each of the mark group of △ (A45, 人280人, 人へ320 人
+ * for △45, △280人, △320人); the text with the sign for them, or NULL. */
+#define SIGN_PREFIX_MAX_CHARS 2
+
+static char *sign_for_prefix(const kp_rules *rules, const kp_quantity *q)
+{
+    static const char sign[] = "△";
+    const char *p = q->text;
+    int chars = 0;
+    while (*p && !g_unichar_isdigit(g_utf8_get_char(p))) {
+        gunichar c = g_utf8_get_char(p);
+        const char *group = mark_group_of(rules, c);
+        if (!g_unichar_isspace(c) && (c == g_utf8_get_char(sign) || !group ||
+                                      !g_utf8_strchr(group, -1, g_utf8_get_char(sign))))
+            return NULL;
+        chars += !g_unichar_isspace(c);
+        p = g_utf8_next_char(p);
+    }
+    if (chars == 0 || chars > SIGN_PREFIX_MAX_CHARS || !*p)
+        return NULL;
+    return g_strconcat(sign, p, NULL);
+}
+
+/* Q read again as TEXT, kept if that is a figure (WANT_VALUE: with a
+ * value) that passes its checks; the text as read stays for warnings. */
+static kp_quantity *read_as(const kp_rules *rules, kp_quantity *q, char *text,
+                            const kp_figure_context *fc, kp_figure_check *check, bool want_value,
+                            bool *mended)
+{
+    if (!text)
+        return q;
+    kp_figure_check rcheck;
+    kp_quantity *r = quantity_parse_in(rules, text, fc, &rcheck);
+    g_free(text);
+    if (!r || r->has_value != want_value || rcheck.status != KP_FIGURE_OK) {
+        quantity_free(r);
+        return q;
+    }
+    g_free(r->text);
+    r->text = g_strdup(q->text);
+    quantity_free(q);
+    *check = rcheck;
+    *mended = true;
+    return r;
+}
+
+kp_quantity *figure_mended(const kp_rules *rules, kp_quantity *q, const kp_figure_context *fc,
+                           kp_figure_check *check, bool *mended)
+{
+    if (!q->text)
+        return q;
+    q = read_as(rules, q, percent_from_96(q, fc->unit), fc, check, true, mended);
+    q = read_as(rules, q, nofigure_mark(rules, q, fc, check), fc, check, false, mended);
+    if (check->status == KP_FIGURE_MALFORMED || (q->has_value && !q->qualifier))
+        q = read_as(rules, q, sign_for_prefix(rules, q), fc, check, true, mended);
+    return q;
+}
+
+/* ---- a row's units ------------------------------------------------------------ */
 
 /* The one base unit the row's figures with a known unit are in, or NULL
  * (none, or two). */
@@ -27,27 +137,58 @@ static const char *row_unit(const kp_row *row)
     return unit;
 }
 
-/* The spelling of UNIT, bare or after one of the scale words, that COUNTER
- * is one character away from; NULL when none is, or two are. */
-static char *unit_spelling_near(const kp_rules *rules, const char *counter, const char *unit)
+/* Does a figure of ROW, other than SELF, print SPELLING? */
+static bool row_prints(const kp_row *row, const kp_quantity *self, const char *spelling)
+{
+    const kp_quantity *qs[2] = {row->baseline, row->target};
+    for (guint i = 0; i < 2 + row->actuals->len; i++) {
+        const kp_quantity *q = i < 2 ? qs[i]
+                                     : ((kp_actual *)g_ptr_array_index(row->actuals, i - 2))->quantity;
+        if (q && q != self && q->unit_known && q->text && strstr(q->text, spelling))
+            return true;
+    }
+    return false;
+}
+
+/* The spelling of UNIT, bare or after one of the scale words, that Q's
+ * counter is one character away from: the only one, else the longest of
+ * those the row's other figures print (代円 beside 3.1億円 is 億円); NULL
+ * when there is no telling. */
+static char *unit_spelling_near(const kp_rules *rules, const kp_row *row, const kp_quantity *q,
+                                const char *unit)
 {
     size_t n = 0;
     const kp_rule *const *scales = rules_set(rules, "scale", &n);
-    char *found = NULL;
+    char *only = NULL, *printed = NULL;
+    int near = 0, printed_len = 0;
+    bool printed_tie = false;
     for (size_t i = 0; i <= n; i++) {
         char *spelling = g_strconcat(i < n ? scales[i]->pattern : "", unit, NULL);
-        if (cell_key_distance(counter, spelling, 1) <= 1) {
-            if (found) {
-                g_free(found);
-                g_free(spelling);
-                return NULL;
-            }
-            found = spelling;
-        } else {
+        if (cell_key_distance(q->unit, spelling, 1) > 1) {
             g_free(spelling);
+            continue;
         }
+        near++;
+        int len = (int)g_utf8_strlen(spelling, -1);
+        if (row_prints(row, q, spelling) && len >= printed_len) {
+            printed_tie = len == printed_len;
+            printed_len = len;
+            g_free(printed);
+            printed = g_strdup(spelling);
+        }
+        g_free(only);
+        only = spelling;
     }
-    return found;
+    if (near == 1) {
+        g_free(printed);
+        return only;
+    }
+    g_free(only);
+    if (printed_tie) {
+        g_free(printed);
+        return NULL;
+    }
+    return printed;
 }
 
 /* Q read again with its counter written as SPELLING; NULL when that is no
@@ -76,14 +217,14 @@ static kp_quantity *read_with_unit(const kp_rules *rules, const kp_quantity *q,
     return r;
 }
 
-static void mend_unit(const kp_rules *rules, kp_quantity **slot, const char *unit,
-                      const char *kpi)
+static void mend_unit(const kp_rules *rules, const kp_row *row, kp_quantity **slot,
+                      const char *unit)
 {
     kp_quantity *q = *slot;
     if (!q || !q->has_value || q->unit_known || !q->unit || !q->text)
         return;
-    char *spelling = unit_spelling_near(rules, q->unit, unit);
-    kp_quantity *r = spelling ? read_with_unit(rules, q, spelling, kpi) : NULL;
+    char *spelling = unit_spelling_near(rules, row, q, unit);
+    kp_quantity *r = spelling ? read_with_unit(rules, q, spelling, row->kpi_name) : NULL;
     g_free(spelling);
     if (r && !strcmp(r->unit, unit)) {
         quantity_free(q);
@@ -99,10 +240,9 @@ void row_units_mended(const kp_rules *rules, kp_row *row)
     if (!unit)
         return;
     char *u = g_strdup(unit); /* the figure that holds it may be replaced */
-    mend_unit(rules, &row->baseline, u, row->kpi_name);
-    mend_unit(rules, &row->target, u, row->kpi_name);
+    mend_unit(rules, row, &row->baseline, u);
+    mend_unit(rules, row, &row->target, u);
     for (guint i = 0; i < row->actuals->len; i++)
-        mend_unit(rules, &((kp_actual *)g_ptr_array_index(row->actuals, i))->quantity, u,
-                  row->kpi_name);
+        mend_unit(rules, row, &((kp_actual *)g_ptr_array_index(row->actuals, i))->quantity, u);
     g_free(u);
 }

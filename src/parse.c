@@ -152,9 +152,9 @@ static int goal_titled_near(const parser *p, const char *title, int *highest)
     return found;
 }
 
-/* An ocr-uncertain warning about goal GOAL, once however often the line
- * that gives it is looked at. */
-static void say_of_goal_once(const parser *p, int goal, char *message)
+/* An ocr-uncertain warning about goal GOAL (at WHERE, or NULL), once
+ * however often the cell that gives it is read. */
+static void say_once(const parser *p, int goal, const kp_location *where, char *message)
 {
     for (guint i = 0; i < p->doc->diagnostics->len; i++) {
         const kp_diagnostic *d = g_ptr_array_index(p->doc->diagnostics, i);
@@ -163,7 +163,8 @@ static void say_of_goal_once(const parser *p, int goal, char *message)
             return;
         }
     }
-    document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, 0, NULL, 0, 0, "%s", message);
+    document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, 0, NULL,
+                      where ? where->page : 0, where ? where->line : 0, "%s", message);
     g_free(message);
 }
 
@@ -182,7 +183,7 @@ static bool match_misread_goal(const parser *p, const char *text, int *number, c
     g_free(rest);
     int highest = 0, near = goal_titled_near(p, *title, &highest);
     *number = near ? near : highest + 1;
-    say_of_goal_once(p, *number,
+    say_once(p, *number, NULL,
                      g_strdup_printf(_("A goal heading read by OCR as「%s」has no number that "
                                        "can be read; it is taken for goal %d."),
                                      text, *number));
@@ -207,7 +208,7 @@ static int goal_number_in_order(const parser *p, int n, const char *title, const
         return n;
     int goal = near ? near : highest + 1;
     if (goal != n)
-        say_of_goal_once(p, goal,
+        say_once(p, goal, NULL,
                          g_strdup_printf(_("A goal heading read by OCR as「%s」is taken for goal "
                                            "%d, by its title and the goals before it."),
                                          text, goal));
@@ -447,6 +448,67 @@ static int goal_last_measure(const kp_goal *goal)
     return max;
 }
 
+/* A measure title read by OCR within this share of its length (edit
+ * distance, one at least) of a measure's is that measure's: a character or
+ * two misread or lost, while titles of two measures (①商工業の振興,
+ * ②農業の振興) share more. */
+#define MEASURE_TITLE_NEAR_SHARE 0.2
+
+/* The distance of KEY to measure M's nearest title, or G_MAXUINT. */
+static guint measure_title_distance(const kp_measure *m, const char *key, guint most)
+{
+    const char *t[] = {m->summary_title, m->detail_title};
+    guint best = G_MAXUINT;
+    for (int k = 0; k < 2; k++) {
+        char *mk = t[k] ? cell_key(t[k]) : NULL;
+        guint d = mk ? cell_key_distance(mk, key, most) : G_MAXUINT;
+        g_free(mk);
+        if (d <= most)
+            best = MIN(best, d);
+    }
+    return best;
+}
+
+/* The measure of GOAL whose title TITLE (read by OCR) is nearest, within
+ * MEASURE_TITLE_NEAR_SHARE; NULL when none is, or two are as near. */
+static kp_measure *measure_titled_near(kp_goal *goal, const char *title)
+{
+    char *key = cell_key(title);
+    guint most = MAX(1, (guint)(g_utf8_strlen(key, -1) * MEASURE_TITLE_NEAR_SHARE));
+    guint best = G_MAXUINT;
+    kp_measure *found = NULL;
+    bool tie = false;
+    for (guint i = 0; i < goal->measures->len && *key; i++) {
+        kp_measure *m = g_ptr_array_index(goal->measures, i);
+        guint d = measure_title_distance(m, key, most);
+        if (d == G_MAXUINT || d > best)
+            continue;
+        tie = d == best;
+        best = d;
+        found = m;
+    }
+    g_free(key);
+    return tie ? NULL : found;
+}
+
+/* In a document read by OCR, measure N as read with TITLE, or, where N is
+ * doubtful — beyond the next one, or a measure of another title — the
+ * measure whose title TITLE is (③④商工業の振興 read for ②商工業の振興). */
+static int measure_by_title(const parser *p, kp_goal *goal, int n, const char *title)
+{
+    if (p->doc->source.ocr_pages == 0 || !title || !*title)
+        return n;
+    kp_measure *had = goal_measure(goal, n, false);
+    char *key = cell_key(title);
+    guint most = MAX(1, (guint)(g_utf8_strlen(key, -1) * MEASURE_TITLE_NEAR_SHARE));
+    bool titled = had && (had->summary_title || had->detail_title);
+    bool doubtful = n > goal_last_measure(goal) + 1 ||
+                    (titled && measure_title_distance(had, key, most) == G_MAXUINT);
+    g_free(key);
+    kp_measure *near = doubtful ? measure_titled_near(goal, title) : NULL;
+    return near ? near->number : n;
+}
+
 /* A measure number read by OCR beyond the next one (⑧ after ②) whose
  * lookalike (rules/ocr.rules number-confusable: 3 and 8) is the next one or
  * one already seen is that lookalike: measures are numbered in order, and
@@ -466,11 +528,10 @@ static int measure_number_as_read(parser *p, const kp_goal *goal, int n, const k
         int other = n == a ? b : n == b ? a : -1;
         if (other < 1 || other > last + 1)
             continue;
-        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal->number, 0, NULL,
-                          where->page, where->line,
-                          _("Goal %d: a measure numbered %d (read by OCR) after measure %d is "
-                            "taken for measure %d, which its number looks like."),
-                          goal->number, n, last, other);
+        say_once(p, goal->number, where,
+                 g_strdup_printf(_("Goal %d: a measure numbered %d (read by OCR) after measure "
+                                   "%d is taken for measure %d, which its number looks like."),
+                                 goal->number, n, last, other));
         return other;
     }
     return n;
@@ -484,10 +545,14 @@ int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_locatio
     char *text = trimmed(cell);
     kp_measure *m = NULL;
     if (match_numbered(p, "measure", text, &n, &title)) {
-        m = goal_measure(goal, measure_number_as_read(p, goal, n, where), true);
+        int by_title = measure_by_title(p, goal, n, title);
+        m = goal_measure(goal, by_title != n ? by_title : measure_number_as_read(p, goal, n, where),
+                         true);
     } else if (*text) {
         /* printed without a number: numbered in order of first appearance */
         m = measure_titled(goal, text);
+        if (!m && p->doc->source.ocr_pages > 0)
+            m = measure_titled_near(goal, text); /* its number lost (② read as る) */
         if (!m)
             m = goal_measure(goal, goal_last_measure(goal) + 1, true);
         title = g_strdup(text);

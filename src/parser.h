@@ -61,6 +61,12 @@ column_role role_of_heading(const kp_rules *rules, const char *key, int *fy);
 /* A copy of GRID with the words of rules/ocr.rules (word) mended where OCR
  * misread one character of them (mend.c). */
 kp_grid *grid_mended(const kp_grid *grid, const kp_rules *rules);
+/* Is TEXT, a figure where a rate was wanted (UNIT %), without its %? */
+bool percent_sign_lost(const char *text, const char *unit);
+/* Q, read by OCR, or Q read again where its misread is a known one (% as
+ * 96, △ as A or 人); *MENDED set when it was (ocrfix.c). */
+kp_quantity *figure_mended(const kp_rules *rules, kp_quantity *q, const kp_figure_context *fc,
+                           kp_figure_check *check, bool *mended);
 /* In a row read by OCR, each figure whose counter is one misread character
  * from the unit of the row's other figures (bare or with a scale word) is
  * read again in that unit (ocrfix.c). */

@@ -268,54 +268,6 @@ static void table_years(parser *p, detail_table *t)
 
 /* ---- rows ------------------------------------------------------------------- */
 
-/* A rate where a % was wanted and none was read: OCR reads % as 96 or 9
- * (75% as 7596), a misread no confidence shows. */
-static bool percent_sign_lost(const char *text, const char *unit)
-{
-    return unit && !strcmp(unit, "%") && text && !strstr(text, "%") && !strstr(text, "％");
-}
-
-/* A rate read by OCR as 7596 with no % is 75%: the sign read as 96 is the
- * commonest misread of a rate. Only where the value as read is beyond any
- * rate a table prints (a column of bare 96 under 達成率(%) stays 96). */
-#define PERCENT_AS_96_MIN 1000
-
-static char *percent_from_96(const char *text, const kp_quantity *q, const char *unit)
-{
-    if (!percent_sign_lost(text, unit) || !q->has_value)
-        return NULL;
-    char *t = g_strstrip(g_strdup(text));
-    size_t n = strlen(t);
-    double v = decimal_to_double(q->value);
-    if (n < 3 || strcmp(t + n - 2, "96") != 0 || !(v >= PERCENT_AS_96_MIN)) {
-        g_free(t);
-        return NULL;
-    }
-    strcpy(t + n - 2, "%");
-    return t;
-}
-
-/* Q, or Q read again with its % where percent_from_96 finds it lost. */
-static kp_quantity *rate_with_its_sign(const parser *p, kp_quantity *q,
-                                       const kp_figure_context *fc, kp_figure_check *check)
-{
-    char *as_rate = percent_from_96(q->text, q, fc->unit);
-    if (!as_rate)
-        return q;
-    kp_figure_check rcheck;
-    kp_quantity *r = quantity_parse_in(p->rules, as_rate, fc, &rcheck);
-    g_free(as_rate);
-    if (!r || !r->has_value || rcheck.status != KP_FIGURE_OK) {
-        quantity_free(r);
-        return q;
-    }
-    g_free(r->text);
-    r->text = g_strdup(q->text); /* as read: a warning quotes it */
-    quantity_free(q);
-    *check = rcheck;
-    return r;
-}
-
 /* A figure read with one or two characters before it that no rule reads
  * as a qualifier or a sign (人へ320人): a mark OCR misread (△ as 人へ), as
  * a table prints no such short label. */
@@ -329,32 +281,6 @@ static bool stray_prefix(const kp_quantity *q)
     for (const char *c = q->text; *c && !g_unichar_isdigit(g_utf8_get_char(c)); c = g_utf8_next_char(c))
         chars += !g_unichar_isspace(g_utf8_get_char(c));
     return chars > 0 && chars <= STRAY_PREFIX_MAX_CHARS;
-}
-
-/* Q, or the no-figure mark OCR took for a letter (△ read as A): a lone
- * character that is no figure, where a mark of its group
- * (mark_group_of) is a no-figure mark. */
-static kp_quantity *nofigure_as_read(const parser *p, kp_quantity *q,
-                                     const kp_figure_context *fc, kp_figure_check *check)
-{
-    char *key = q->text ? cell_key(q->text) : NULL;
-    const char *group = check->status == KP_FIGURE_MALFORMED && key && g_utf8_strlen(key, -1) == 1
-                            ? mark_group_of(p->rules, g_utf8_get_char(key))
-                            : NULL;
-    g_free(key);
-    for (const char *m = group; m && *m; m = g_utf8_next_char(m)) {
-        char mark[8];
-        mark[g_unichar_to_utf8(g_utf8_get_char(m), mark)] = '\0';
-        kp_figure_check mcheck;
-        kp_quantity *r = quantity_parse_in(p->rules, mark, fc, &mcheck);
-        if (r && !r->has_value && mcheck.status == KP_FIGURE_OK) {
-            quantity_free(q);
-            *check = mcheck;
-            return r;
-        }
-        quantity_free(r);
-    }
-    return q;
 }
 
 /* Warns that FIELD of ROW, read by OCR as TEXT with CONFIDENCE, may be
@@ -387,14 +313,12 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
      * no good figure (a misread unit or mark is no typo of the page's) */
     float confidence = MIN(ctx->confidence, ctx->unit == ctx->unit_owned ? ctx->unit_confidence
                                                                           : GRID_CERTAIN);
-    if (confidence < GRID_CERTAIN) {
-        q = rate_with_its_sign(p, q, &fc, &check);
-        q = nofigure_as_read(p, q, &fc, &check);
-    }
+    bool mended = false;
+    if (confidence < GRID_CERTAIN)
+        q = figure_mended(p->rules, q, &fc, &check, &mended);
     if (confidence < GRID_CERTAIN &&
-        (confidence < p->ocr_floor || check.status != KP_FIGURE_OK || (q->has_value && !q->unit) ||
-         stray_prefix(q) ||
-         percent_sign_lost(q->text, unit))) {
+        (confidence < p->ocr_floor || mended || check.status != KP_FIGURE_OK ||
+         (q->has_value && !q->unit) || stray_prefix(q) || percent_sign_lost(q->text, unit))) {
         doubt_figure(p, goal, row, field, q->text, confidence);
     }
     if (check.status == KP_FIGURE_MALFORMED) {
@@ -421,10 +345,11 @@ kp_quantity *table_figure(row_context *ctx, const char *cell, const char *field,
         kp_figure_context pc = {"%", NULL};
         kp_figure_check rcheck;
         row->achievement = rate ? quantity_parse_in(p->rules, rate, &pc, &rcheck) : NULL;
+        bool rate_mended = false;
         if (row->achievement && confidence < GRID_CERTAIN)
-            row->achievement = rate_with_its_sign(p, row->achievement, &pc, &rcheck);
+            row->achievement = figure_mended(p->rules, row->achievement, &pc, &rcheck, &rate_mended);
         if (row->achievement && confidence < GRID_CERTAIN &&
-            (confidence < p->ocr_floor || percent_sign_lost(rate, "%")))
+            (confidence < p->ocr_floor || rate_mended || percent_sign_lost(rate, "%")))
             doubt_figure(p, goal, row, "achievement", rate, confidence);
         g_free(rate);
         kp_match_free(&m);
