@@ -1,5 +1,5 @@
 /* kpipe — figures read by OCR mended where the misread is a known one: a
- * rate's % read as 96, a mark read as a letter (△ as A, 人), and, from the
+ * speck after the figure, a rate's % read as 96, a mark read as a letter (△ as A, 人), and, from the
  * row, a counter one misread character from the unit the row's other
  * figures are in (百方円, 位所, 作). Each mended figure keeps the text as read
  * and is doubted (ocr-uncertain) by its caller. */
@@ -82,6 +82,28 @@ static char *sign_for_prefix(const kp_rules *rules, const kp_quantity *q)
     return g_strconcat(sign, p, NULL);
 }
 
+/* A speck read after a figure (48.0%. , 0製品。): punctuation ending the
+ * cell, where a figure never ends so; the text without it, or NULL. */
+static char *without_trailing_speck(const kp_quantity *q, const kp_figure_check *check)
+{
+    if (check->status == KP_FIGURE_OK)
+        return NULL;
+    char *t = g_strstrip(g_strdup(q->text));
+    char *end = t + strlen(t);
+    while (end > t) {
+        char *prev = g_utf8_prev_char(end);
+        if (!g_utf8_strchr(".,。、・．，", -1, g_utf8_get_char(prev)))
+            break;
+        end = prev;
+    }
+    if (!*end || end == t) {
+        g_free(t);
+        return NULL;
+    }
+    *end = '\0';
+    return t;
+}
+
 /* Q read again as TEXT, kept if that is a figure (WANT_VALUE: with a
  * value) that passes its checks; the text as read stays for warnings. */
 static kp_quantity *read_as(const kp_rules *rules, kp_quantity *q, char *text,
@@ -110,6 +132,7 @@ kp_quantity *figure_mended(const kp_rules *rules, kp_quantity *q, const kp_figur
 {
     if (!q->text)
         return q;
+    q = read_as(rules, q, without_trailing_speck(q, check), fc, check, true, mended);
     q = read_as(rules, q, percent_from_96(q, fc->unit), fc, check, true, mended);
     q = read_as(rules, q, nofigure_mark(rules, q, fc, check), fc, check, false, mended);
     if (check->status == KP_FIGURE_MALFORMED || (q->has_value && !q->qualifier))

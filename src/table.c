@@ -196,6 +196,66 @@ static void roles_from_place(parser *p, detail_table *t)
     }
 }
 
+/* The characters just before the first digit of HEADING (at most
+ * ERA_MARK_MAX_CHARS, after any bracket): the era mark of its year (H of
+ * (H26), 平成 of 平成26年度), or NULL. */
+#define ERA_MARK_MAX_CHARS 2
+
+static char *era_mark(const char *heading)
+{
+    char *key = cell_key(heading);
+    const char *digit = key;
+    while (*digit && !g_unichar_isdigit(g_utf8_get_char(digit)))
+        digit = g_utf8_next_char(digit);
+    const char *from = digit;
+    for (int n = 0; n < ERA_MARK_MAX_CHARS && from > key; n++) {
+        const char *prev = g_utf8_prev_char(from);
+        gunichar c = g_utf8_get_char(prev);
+        if (!g_unichar_isalpha(c))
+            break;
+        from = prev;
+    }
+    char *mark = *digit && from < digit ? g_strndup(from, (gsize)(digit - from)) : NULL;
+    g_free(key);
+    return mark;
+}
+
+/* A figure column read by OCR whose heading's year lost its era mark
+ * (実績値(H31年3月末) read as 実績値(31年3月末)) takes the era of another
+ * heading of the table that has one. Said (ocr-uncertain). */
+static void years_from_neighbours(parser *p, detail_table *t)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return;
+    for (guint c = 0; c < t->columns->len; c++) {
+        column_info *col = &g_array_index(t->columns, column_info, c);
+        if (col->fy || !role_is_figure(col->role) || !strpbrk(col->heading, "0123456789"))
+            continue;
+        for (guint o = 0; o < t->columns->len && !col->fy; o++) {
+            const column_info *other = &g_array_index(t->columns, column_info, o);
+            char *mark = other->fy ? era_mark(other->heading) : NULL;
+            char *key = cell_key(col->heading);
+            const char *digit = key;
+            while (*digit && !g_unichar_isdigit(g_utf8_get_char(digit)))
+                digit = g_utf8_next_char(digit);
+            if (mark) {
+                char *variant = g_strdup_printf("%.*s%s%s", (int)(digit - key), key, mark, digit);
+                col->fy = fiscal_year_dated(p->rules, variant);
+                g_free(variant);
+            }
+            g_free(key);
+            g_free(mark);
+        }
+        if (col->fy)
+            document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain",
+                              t->goal ? t->goal->number : 0, 0, NULL, t->where.page,
+                              t->where.line,
+                              _("The year of the column headed「%s」(read by OCR) names no era; "
+                                "it is taken for FY%d, in the era of the table's other headings."),
+                              col->heading, col->fy);
+    }
+}
+
 static void table_classify(parser *p)
 {
     detail_table *t = p->table;
@@ -224,6 +284,7 @@ static void table_classify(parser *p)
         g_array_append_val(t->columns, col);
     }
     roles_from_place(p, t);
+    years_from_neighbours(p, t);
     bool kpi = false, indicator = false;
     for (guint c = 0; c < t->columns->len; c++) {
         column_info *col = &g_array_index(t->columns, column_info, c);
