@@ -26,6 +26,7 @@
 #include "kpipe/output.h"
 #include "kpipe/text.h"
 
+#include "glyphless.h"
 #include "i18n.h"
 
 /* Pixels a point for finding rulings: a hairline border stays at least one
@@ -136,13 +137,18 @@ static void page_region(const GArray *glyphs, double width, double height, doubl
     region[3] = CLAMP(y1 + TEXT_MARGIN, 0, height);
 }
 
+/* How a page is painted: with its glyphs (for OCR, or to find where
+ * backwards text lies), or without (the ruling canvas: glyphless.c). */
+typedef enum { PAINT_GLYPHS, PAINT_NO_GLYPHS } paint_what;
+
 /* Paints PAGE onto CANVAS (white paper, SCALE px a point). poppler-glib
- * collects the page's text while it renders on screen, so this one pass
- * through the content stream serves both the rulings and the glyphs: asking
- * for the text first would make poppler render the page once more onto a 1×1
- * surface. */
+ * collects the page's text while it renders on screen, glyphs painted or
+ * not, so this one pass through the content stream serves both the rulings
+ * and the glyphs: asking for the text first would make poppler render the
+ * page once more onto a 1×1 surface. */
 static void page_paint(PopplerPage *page, const double region[4], double scale,
-                       const double turn[6], page_canvas *canvas, int *w, int *h, int *stride)
+                       const double turn[6], paint_what what, page_canvas *canvas, int *w, int *h,
+                       int *stride)
 {
     *w = MAX(1, (int)ceil((region[2] - region[0]) * scale));
     *h = MAX(1, (int)ceil((region[3] - region[1]) * scale));
@@ -157,6 +163,8 @@ static void page_paint(PopplerPage *page, const double region[4], double scale,
     cairo_surface_t *surface =
         cairo_image_surface_create_for_data(canvas->pixels, CAIRO_FORMAT_RGB24, *w, *h, *stride);
     cairo_t *cr = cairo_create(surface);
+    if (what == PAINT_NO_GLYPHS)
+        paint_without_glyphs(cr);
     cairo_scale(cr, scale, scale);
     cairo_translate(cr, -region[0], -region[1]);
     if (turn) {
@@ -296,13 +304,13 @@ static void read_by_ocr(PopplerPage *page, read_page *rp, page_canvas *canvas, o
         return;
     }
     double skew_scale = MIN(SKEW_SCALE, sqrt(MAX_PAGE_PIXELS / (w * h)));
-    page_paint(page, region, skew_scale, NULL, canvas, &pw, &ph, &stride);
+    page_paint(page, region, skew_scale, NULL, PAINT_GLYPHS, canvas, &pw, &ph, &stride);
     double a = -ocr_skew_degrees(canvas->pixels, pw, ph, stride) * G_PI / 180.0;
     /* turned by -skew about the page's centre */
     double cx = w / 2, cy = h / 2, c = cos(a), s = sin(a);
     double m[6] = {c, s, -s, c, cx - c * cx + s * cy, cy - s * cx - c * cy};
     double scale = MIN(KP_OCR_DPI / 72.0, sqrt(MAX_PAGE_PIXELS / (w * h)));
-    page_paint(page, region, scale, m, canvas, &pw, &ph, &stride);
+    page_paint(page, region, scale, m, PAINT_GLYPHS, canvas, &pw, &ph, &stride);
     ocr_read_page(ocr->engine, canvas->pixels, pw, ph, stride, scale, &rp->page);
     rp->unreadable = 0;
     rp->how = PAGE_OCR;
@@ -330,7 +338,7 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
     }
     double scale = page_scale(region[2] - region[0], region[3] - region[1]);
     if (scale > 0)
-        page_paint(page, region, scale, NULL, canvas, &w, &h, &stride);
+        page_paint(page, region, scale, NULL, PAINT_NO_GLYPHS, canvas, &w, &h, &stride);
     if (whole) /* collected while painting */
         rp->page.glyphs = page_glyphs(page, &rp->unreadable);
     if (scale > 0) {
@@ -352,9 +360,11 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
         }
         double upright[4] = {0, 0, rp->page.width, rp->page.height};
         if (scale > 0) { /* (without a render the page has no rulings to turn) */
-            page_paint(page, upright, scale, m, canvas, &w, &h, &stride);
-            if (backwards)
+            if (backwards) { /* the glyphs' ink shows where their lines lie */
+                page_paint(page, upright, scale, m, PAINT_GLYPHS, canvas, &w, &h, &stride);
                 glyphs_snap_to_ink(rp->page.glyphs, canvas->pixels, w, h, stride, scale, 0, 0);
+            }
+            page_paint(page, upright, scale, m, PAINT_NO_GLYPHS, canvas, &w, &h, &stride);
             g_array_free(rp->page.rulings, TRUE);
             rp->page.rulings = rulings_from_image(canvas->pixels, w, h, stride, scale,
                                                   rp->page.glyphs, 0, 0);
@@ -376,12 +386,22 @@ static void read_one(PopplerDocument *doc, int i, read_page *rp, page_canvas *ca
  * or hangs poppler takes down only its reader, reported against the page. */
 
 #define MAX_READERS 16
-/* Pages are dealt to readers in blocks of consecutive pages: neighbouring
- * pages share fonts, and a reader that met a font on the page before finds
- * it in poppler's caches (on the bench corpus, dealing single pages cost 30%
- * more processor time than blocks of 16). A block must fit in a pipe, so
- * the reader ahead is not held up by the parent. */
+/* Readers take blocks of consecutive pages: neighbouring pages share fonts,
+ * and a reader that met a font on the page before finds it in poppler's
+ * caches (on the bench corpus, dealing single pages cost 30% more processor
+ * time than blocks of 16). A block must fit in a pipe, so the reader ahead
+ * is not held up by the parent. */
 #define MAX_BLOCK 16
+/* Blocks are taken, not dealt: each reader takes the next block untaken
+ * when it is done with its last, so readers that meet slow pages take fewer
+ * and all finish together. Each reader's share is cut into this many blocks
+ * at least, so that the last block, read by one while the others are done,
+ * is short (on the bench corpora with two readers, 2 and 4 measured alike,
+ * 8 slower: smaller blocks meet their fonts again). */
+#define BLOCKS_PER_READER 2
+/* While the parent waits for a block to be taken (readers start, or one
+ * finishes a block), it looks again this often (µs). */
+#define CLAIM_WAIT_US 100
 /* A reader costs a process that loads the document's fonts and fills
  * poppler's caches again (about 35 ms of processor time on a Calc-printed
  * fixture): one for fewer pages than this does not pay for itself (a
@@ -405,17 +425,16 @@ typedef struct {
     ocr_state ocr;
     int readers;             /* processes reading pages; 0: read here */
     int block;               /* consecutive pages a reader takes at a time */
+    int blocks;              /* the document's, of BLOCK pages (the last fewer) */
+    /* Shared with the readers (an anonymous shared mapping): [0] the next
+     * block to take; [1 + b] the reader that took block b, -1 until one
+     * has. Readers take blocks in order, each with one atomic step. */
+    int *claims;
     int fd[MAX_READERS];
     pid_t pid[MAX_READERS];
     bool over_memory[MAX_READERS]; /* killed for holding too much memory */
     gint64 deadline;         /* monotonic µs; 0: none */
 } page_reader;
-
-/* The reader of page I (0-based). */
-static int reader_of(const page_reader *r, int i)
-{
-    return (i / r->block) % r->readers;
-}
 
 /* Reads page I of DOC into RP (cleared first). */
 static void reader_read_here(page_reader *r, int i)
@@ -451,6 +470,23 @@ static void reader_quiet_and_capped(void)
 #endif
 }
 
+/* Reads the pages of block B and sends each down FD; false when the
+ * parent is gone. */
+static bool reader_send_block(page_reader *r, int b, int pages, int fd)
+{
+    for (int i = b * r->block; i < pages && i < (b + 1) * r->block; i++) {
+        reader_read_here(r, i);
+        const kp_page *pg = &r->page.page;
+        page_record rec = {pg->number, pg->width, pg->height, r->page.unreadable,
+                           pg->glyphs->len, pg->rulings->len, r->page.how, r->page.dpi};
+        if (!fd_write_all(fd, &rec, sizeof rec) ||
+            !fd_write_all(fd, pg->glyphs->data, (size_t)pg->glyphs->len * sizeof(kp_glyph)) ||
+            !fd_write_all(fd, pg->rulings->data, (size_t)pg->rulings->len * sizeof(kp_ruling)))
+            return false;
+    }
+    return true;
+}
+
 /* Reader K: its pages down FD; the exit status for _exit. It returns
  * rather than exits (and is kept from being found noreturn), so that the
  * registers holding the parent's pointers are saved on the stack as in any
@@ -463,16 +499,12 @@ static int __attribute__((noinline)) reader_child(page_reader *r, int k, int pag
     /* nor may a reader stuck in poppler outlive a parent killed outright */
     if (!child_ends_with_parent(parent, SIGKILL))
         return 1;
-    for (int i = k * r->block; i < pages; i++) {
-        if (reader_of(r, i) != k) /* the others' blocks */
-            continue;
-        reader_read_here(r, i);
-        const kp_page *pg = &r->page.page;
-        page_record rec = {pg->number, pg->width, pg->height, r->page.unreadable,
-                           pg->glyphs->len, pg->rulings->len, r->page.how, r->page.dpi};
-        if (!fd_write_all(fd, &rec, sizeof rec) ||
-            !fd_write_all(fd, pg->glyphs->data, (size_t)pg->glyphs->len * sizeof(kp_glyph)) ||
-            !fd_write_all(fd, pg->rulings->data, (size_t)pg->rulings->len * sizeof(kp_ruling)))
+    for (;;) {
+        int b = __atomic_fetch_add(&r->claims[0], 1, __ATOMIC_SEQ_CST);
+        if (b >= r->blocks)
+            break;
+        __atomic_store_n(&r->claims[1 + b], k, __ATOMIC_RELEASE);
+        if (!reader_send_block(r, b, pages, fd))
             return 1;
     }
     ocr_free(r->ocr.engine); /* (for the leak check: the process ends here) */
@@ -509,6 +541,9 @@ static void reader_stop(page_reader *r, bool done)
             ;
     }
     r->readers = 0;
+    if (r->claims)
+        munmap(r->claims, (size_t)(1 + r->blocks) * sizeof *r->claims);
+    r->claims = NULL;
     read_page_clear(&r->page);
     g_free(r->canvas.pixels);
     r->canvas.pixels = NULL;
@@ -535,10 +570,18 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
         want = MAX(1, pages / per_reader);
     if (want < 1 || pages < 1 || !process_single_threaded())
         return;
-    /* two blocks a reader at least, so a short document is still shared */
-    r->block = (pages + 2 * want - 1) / (2 * want);
+    r->block = (pages + BLOCKS_PER_READER * want - 1) / (BLOCKS_PER_READER * want);
     if (r->block > MAX_BLOCK)
         r->block = MAX_BLOCK;
+    r->blocks = (pages + r->block - 1) / r->block;
+    size_t claims = (size_t)(1 + r->blocks) * sizeof *r->claims;
+    void *shared = mmap(NULL, claims, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        return; /* read here */
+    r->claims = shared;
+    r->claims[0] = 0;
+    for (int b = 0; b < r->blocks; b++)
+        r->claims[1 + b] = -1;
     fflush(NULL); /* nothing buffered may be written twice */
     pid_t self = getpid();
     for (int k = 0; k < want; k++) {
@@ -554,7 +597,6 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
             close(fds[0]);
             for (int j = 0; j < k; j++)
                 close(r->fd[j]);
-            r->readers = want; /* as the parent will have it */
             /* no atexit handlers: the parent's state is not the reader's */
             _exit(reader_child(r, k, pages, fds[1], self));
         }
@@ -567,13 +609,9 @@ static void reader_start(page_reader *r, PopplerDocument *doc, int pages, int wa
         r->pid[k] = pid;
         r->readers = k + 1;
     }
-    if (r->readers > 0 && r->readers < want) {
-        /* pages are dealt to readers by number: with one missing, read here */
-        reader_stop(r, false);
-        memset(r, 0, sizeof *r);
-        r->doc = doc;
-        r->deadline = deadline;
-        r->ocr.mode = ocr;
+    if (r->readers == 0) { /* (blocks are taken, not dealt: fewer readers do) */
+        munmap(r->claims, claims);
+        r->claims = NULL;
     }
 }
 
@@ -644,6 +682,45 @@ static int read_by(page_reader *r, int k, void *buf, size_t len)
     return 1;
 }
 
+/* Have all readers ended (their pipes hung up)? */
+static bool readers_all_ended(const page_reader *r)
+{
+    struct pollfd pfd[MAX_READERS];
+    for (int k = 0; k < r->readers; k++)
+        pfd[k] = (struct pollfd){r->fd[k], POLLIN, 0};
+    if (poll(pfd, (nfds_t)r->readers, 0) < 0)
+        return false;
+    for (int k = 0; k < r->readers; k++)
+        if (!(pfd[k].revents & (POLLHUP | POLLERR | POLLNVAL)))
+            return false;
+    return true;
+}
+
+/* The reader that took page I's block, once one has: -1 when the time ran
+ * out first, -2 when every reader ended without taking it (one died between
+ * its two steps). The wait is short: a block is taken the moment a reader
+ * is done with its last. */
+static int reader_owning(page_reader *r, int i)
+{
+    const int *owner = &r->claims[1 + i / r->block];
+    gint64 watched = g_get_monotonic_time();
+    for (;;) {
+        int k = __atomic_load_n(owner, __ATOMIC_ACQUIRE);
+        if (k >= 0 && k < r->readers)
+            return k;
+        gint64 now = g_get_monotonic_time();
+        if (r->deadline && now >= r->deadline)
+            return -1;
+        if (now - watched >= KP_READER_WATCH_MS * 1000) {
+            reader_watch_memory(r);
+            if (readers_all_ended(r))
+                return -2;
+            watched = now;
+        }
+        g_usleep(CLAIM_WAIT_US);
+    }
+}
+
 /* Why reader K sent nothing more: it is reaped, so it is asked only once. */
 static void reader_failed(page_reader *r, int k, int page, const char *file, kp_error *err)
 {
@@ -678,7 +755,14 @@ static read_page *reader_take(page_reader *r, int i, const char *file, double ti
         return &r->page;
     }
     read_page_clear(&r->page);
-    int k = reader_of(r, i);
+    int k = reader_owning(r, i);
+    if (k == -1)
+        goto late;
+    if (k < 0) {
+        kp_error_set(err, KP_ERR_READER, file, i + 1, 0, 0,
+                     "the page could not be read: its reader process ended early");
+        return NULL;
+    }
     page_record rec;
     int got = read_by(r, k, &rec, sizeof rec);
     /* a reader sends whole pages in order; anything else is a failed reader */

@@ -1,9 +1,10 @@
 /* kpipe — ruling lines from a rendered page (see include/kpipe/page.h).
  *
  * poppler-glib exposes no vector paths, so cell borders are found in the
- * page's pixels: the glyph boxes are masked out, then long thin runs of dark
- * pixels, stacked over a few consecutive rows (or columns), are a ruling. A
- * dark run stack thicker than a border is a filled area and is dropped. */
+ * page's pixels, painted without its glyphs (glyphless.c): long thin runs of
+ * dark pixels, stacked over a few consecutive rows (or columns), are a
+ * ruling. A dark run stack thicker than a border is a filled area and is
+ * dropped. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,8 +26,6 @@
  * high (a line and its padding) or a narrow column wide: runs shorter than
  * these are taken for text. */
 #define MIN_VERTICAL_EMS 1.15
-/* Full-width glyphs this many page ems wide or more are large type. */
-#define LARGE_TYPE_EMS 1.4
 #define MIN_HORIZONTAL_EMS 1.5
 
 typedef struct {
@@ -99,16 +98,6 @@ static void stack_runs(const run *runs, int n, int b, GArray *open, GArray *out,
 }
 
 typedef struct {
-    int x0, x1, y0, y1;
-} mask_rect;
-
-static gint by_top(gconstpointer a, gconstpointer b)
-{
-    const mask_rect *x = a, *y = b;
-    return (x->y0 > y->y0) - (x->y0 < y->y0);
-}
-
-typedef struct {
     int x, y0, y1;
 } column_run;
 
@@ -121,37 +110,14 @@ static gint by_column(gconstpointer a, gconstpointer b)
 }
 
 /* One pass over the pixels, row by row (the cache's order): each row's dark
- * pixels, glyph masks taken out, give its horizontal runs at once and extend
- * or end each column's vertical run. */
+ * pixels give its horizontal runs at once and extend or end each column's
+ * vertical run. The page was painted without its glyphs (glyphless.c); the
+ * glyphs' size still says how long a stroke of type can be, for the ink of
+ * a scan or of text drawn as paths. */
 static void rulings_at_level(unsigned char *data, int width, int height, int stride,
-                             double scale, const GArray *glyphs, double ox, double oy, int level,
-                             GArray *out)
+                             double scale, const GArray *glyphs, int level, GArray *out)
 {
-    /* A glyph's box follows the font's ascent and descent and may reach over
-     * a cell's border; its ink is about an em square around the box centre.
-     * Mask the middle of that square, so that most strokes are gone while a
-     * border beside the text stays. */
     double em = glyphs_em(glyphs);
-    GArray *masks = g_array_new(FALSE, FALSE, sizeof(mask_rect));
-    for (guint i = 0; glyphs && i < glyphs->len; i++) {
-        const kp_glyph *g = &g_array_index(glyphs, kp_glyph, i);
-        double w = g->x1 - g->x0, cy = (g->y0 + g->y1) / 2 - oy;
-        if (w <= 0 || g_unichar_isspace(g->c))
-            continue; /* poppler puts spaces between cells: they have no ink */
-        /* Type larger than the page's em (a title) has strokes longer than
-         * a ruling's minimum: its mask follows its own size, edge to edge. */
-        bool large = g_unichar_iswide(g->c) && w > LARGE_TYPE_EMS * em;
-        double size = large ? w : em, inset = large ? 0.0 : 0.15 * w;
-        mask_rect r = {
-            CLAMP((int)floor((g->x0 - ox + inset) * scale), 0, width),
-            CLAMP((int)ceil((g->x1 - ox - inset) * scale), 0, width),
-            CLAMP((int)floor((cy - (large ? 0.55 : 0.4) * size) * scale), 0, height),
-            CLAMP((int)ceil((cy + (large ? 0.55 : 0.4) * size) * scale), 0, height),
-        };
-        if (r.x1 > r.x0 && r.y1 > r.y0)
-            g_array_append_val(masks, r);
-    }
-    g_array_sort(masks, by_top);
     int min_h = (int)ceil(MAX(MIN_LENGTH_PT, MIN_HORIZONTAL_EMS * em) * scale);
     int min_v = (int)ceil(MAX(MIN_LENGTH_PT, MIN_VERTICAL_EMS * em) * scale);
 
@@ -162,11 +128,9 @@ static void rulings_at_level(unsigned char *data, int width, int height, int str
     int n_open = 0;
     for (int x = 0; x < width; x++)
         column_start[x] = -1;
-    GArray *active = g_array_new(FALSE, FALSE, sizeof(mask_rect));
     GArray *open = g_array_new(FALSE, FALSE, sizeof(run_stack));
     GArray *row_runs = g_array_new(FALSE, FALSE, sizeof(run));
     GArray *columns = g_array_new(FALSE, FALSE, sizeof(column_run));
-    guint next_mask = 0;
     for (int y = 0; y <= height; y++) {
         if (y < height) {
             const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
@@ -175,19 +139,6 @@ static void rulings_at_level(unsigned char *data, int width, int height, int str
              * compiler vectorises it. */
             for (int x = 0; x < width; x++)
                 dark[x] = (int)((row[x] >> 8) & 0xFF) < level;
-            while (next_mask < masks->len && g_array_index(masks, mask_rect, next_mask).y0 <= y) {
-                g_array_append_val(active, g_array_index(masks, mask_rect, next_mask));
-                next_mask++;
-            }
-            for (guint k = 0; k < active->len;) {
-                const mask_rect *r = &g_array_index(active, mask_rect, k);
-                if (r->y1 <= y) {
-                    g_array_remove_index_fast(active, k);
-                    continue;
-                }
-                memset(dark + r->x0, 0, (size_t)(r->x1 - r->x0));
-                k++;
-            }
         } else {
             memset(dark, 0, (size_t)width); /* past the last row: every run ends */
         }
@@ -252,8 +203,6 @@ static void rulings_at_level(unsigned char *data, int width, int height, int str
     g_array_free(open, TRUE);
     g_array_free(row_runs, TRUE);
     g_array_free(columns, TRUE);
-    g_array_free(active, TRUE);
-    g_array_free(masks, TRUE);
     g_free(column_start);
     g_free(open_columns);
     g_free(dark);
@@ -269,8 +218,8 @@ static int green_at(const unsigned char *data, int width, int height, int stride
 
 /* Does ruling R (found at DARK_LEVEL) lie inside shading: at most of the
  * points sampled along it, is the paper shaded on both sides? Such a line is
- * most often a sliver of the shading that the glyph masks cut out between the
- * glyphs of a shaded heading; a real border there is darker than the shading
+ * a thin band of shading, or a sliver of it left between the glyphs of a
+ * shaded heading in a scan; a real border there is darker than the shading
  * and found again by the scan at SHADED_DARK_LEVEL. */
 static bool shading_sliver(const unsigned char *data, int width, int height, int stride,
                            double scale, const kp_ruling *r)
@@ -314,7 +263,7 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
     GArray *out = g_array_new(FALSE, FALSE, sizeof(kp_ruling));
     if (width <= 0 || height <= 0)
         return out;
-    rulings_at_level(data, width, height, stride, scale, glyphs, ox, oy, DARK_LEVEL, out);
+    rulings_at_level(data, width, height, stride, scale, glyphs, DARK_LEVEL, out);
     for (guint i = 0; i < out->len;) {
         if (shading_sliver(data, width, height, stride, scale, &g_array_index(out, kp_ruling, i)))
             g_array_remove_index_fast(out, i);
@@ -322,7 +271,7 @@ GArray *rulings_from_image(unsigned char *data, int width, int height, int strid
             i++;
     }
     guint first_scan = out->len;
-    rulings_at_level(data, width, height, stride, scale, glyphs, ox, oy, SHADED_DARK_LEVEL, out);
+    rulings_at_level(data, width, height, stride, scale, glyphs, SHADED_DARK_LEVEL, out);
     /* a border on white paper is found by both scans: keep it once */
     for (guint i = first_scan; i < out->len;) {
         if (found_before(out, first_scan, &g_array_index(out, kp_ruling, i), scale))

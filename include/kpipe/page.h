@@ -57,8 +57,9 @@ bool page_cut_at_edge(const kp_page *page);
 
 /* Finds ruling lines in a page rendered at SCALE pixels a point, the
  * image's top-left corner at page point (OX, OY): long thin runs of dark
- * pixels in an RGB24/ARGB32 image, once the glyph boxes are masked out (text
- * strokes are no borders). Returns kp_ruling in page points. */
+ * pixels in an RGB24/ARGB32 image painted without its glyphs (text strokes
+ * are no borders); GLYPHS, the page's text, say how long a stroke of type
+ * can be. Returns kp_ruling in page points. */
 GArray *rulings_from_image(unsigned char *data, int width, int height, int stride, double scale,
                            const GArray *glyphs, double ox, double oy);
 /* Moves each line of glyph boxes hung below their baseline (glyphs of one
