@@ -1,11 +1,13 @@
 #!/bin/sh
-# make bench: kpipe against poppler's own pdftotext on the same corpus.
-#   - a corpus of 100+ pages joined (qpdf) from the fixture PDFs, and one of 10;
-#   - wall time of `kpipe extract` and `kpipe text` (default -j: pages read
-#     by one process a core) against `pdftotext -layout`, and of
-#     `kpipe extract -j 1`, runs alternating in one session, ratio of medians;
-#   - peak RSS (/usr/bin/time -f %M) at 10 and at 100+ pages;
-#   - a batch of files with -j 1 against -j 2.
+# make bench: kpipe against poppler's own pdftotext on the same corpora.
+#   - the five Calc/Chromium fixtures joined (qpdf) to 128, 1,280 and 4,992
+#     pages, and a corpus of 130 pages mixing every fixture family;
+#   - for each, `pdftotext -layout`, `kpipe extract` (default -j: pages read
+#     by one process a core) and `kpipe extract -j 1`, runs alternating in
+#     one session: median wall time, processor time (user + system, readers
+#     included) and peak RSS (the largest process, /usr/bin/time %M), the
+#     ratio of kpipe's wall time to pdftotext's, and milliseconds a page;
+#   - a batch of files with -j 1 against -j 2; the database; scanned pages.
 # Usage: sh tests/bench.sh BUILD_DIR [RUNS]
 set -eu
 build=${1:-build}
@@ -18,9 +20,19 @@ mkdir -p "$dir/batch"
 set -- fixtures/ebetsu-kpi-r4.calc.pdf fixtures/ebetsu-kpi-r4.chromium.pdf \
        fixtures/ebetsu-kpi-r5.calc.pdf fixtures/hokushin-kpi-h30.calc.pdf \
        fixtures/hokushin-kpi-h30.chromium.pdf
-qpdf --empty --pages "$@" "$@" "$@" "$@" "$@" -- "$dir/corpus.pdf"
-qpdf --empty --pages "$dir/corpus.pdf" 1-10 -- "$dir/corpus10.pdf"
-pages=$(pdfinfo "$dir/corpus.pdf" | awk '/^Pages:/ { print $2 }')
+# copies N: the five fixtures N times over
+copies() { n=$1; shift; i=0; while [ "$i" -lt "$n" ]; do printf '%s\n' "$@"; i=$((i + 1)); done; }
+join_pdfs() { out=$1; shift; qpdf --empty --pages "$@" -- "$out"; }
+# shellcheck disable=SC2046
+join_pdfs "$dir/corpus.pdf" $(copies 4 "$@")
+# shellcheck disable=SC2046
+join_pdfs "$dir/corpus1300.pdf" $(copies 40 "$@")
+# shellcheck disable=SC2046
+join_pdfs "$dir/corpus5000.pdf" $(copies 156 "$@")
+# shellcheck disable=SC2046
+join_pdfs "$dir/families-all.pdf" $(copies 3 fixtures/*.pdf fixtures/families/*.pdf)
+qpdf --empty --pages "$dir/families-all.pdf" 1-130 -- "$dir/families.pdf"
+pages_of() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
 i=0
 for copy in 1 2 3 4; do
     for f in "$@"; do
@@ -39,34 +51,70 @@ seconds() {
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
+# measure FILE COMMAND...: appends "wall cpu rss_kb" of one run to FILE
+measure() {
+    out=$1; shift
+    /usr/bin/time -f "%e %U %S %M" -o "$dir/time.one" "$@" >/dev/null 2>&1 || true
+    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$dir/time.one" >>"$out"
+}
+column_median() { awk -v c="$2" '{ print $c }' "$1" | median; }
 
-echo "kpipe bench: corpus of $pages pages ($dir/corpus.pdf), $runs runs each, alternating, $(nproc) cores"
-: >"$dir/poppler" ; : >"$dir/extract" ; : >"$dir/text" ; : >"$dir/extract1"
-for r in $(seq "$runs"); do
-    seconds pdftotext -layout "$dir/corpus.pdf" "$dir/out.txt" >>"$dir/poppler"
-    seconds "$kpipe" extract "$dir/corpus.pdf" -o "$dir/out.json" >>"$dir/extract"
-    seconds "$kpipe" text "$dir/corpus.pdf" -o "$dir/out.tables.txt" >>"$dir/text"
-    seconds "$kpipe" extract "$dir/corpus.pdf" -j 1 -o "$dir/out1.json" >>"$dir/extract1"
-done
-p=$(median <"$dir/poppler")
-e=$(median <"$dir/extract")
-t=$(median <"$dir/text")
-echo "  pdftotext -layout  median $p s"
-echo "  kpipe extract      median $e s   ratio $(ratio "$e" "$p")  (goal: at most 2)"
-echo "  kpipe text         median $t s   ratio $(ratio "$t" "$p")"
-e1=$(median <"$dir/extract1")
-echo "  kpipe extract -j 1 median $e1 s   ratio $(ratio "$e1" "$p")  (one process)"
-
-# Peak RSS of the largest process: with -j 1 the one process does all the
-# work; by default the reader processes hold the pages being read.
-rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-for cmd in extract text; do
-    for jobs in 1 "$(nproc)"; do
-        r10=$(rss "$kpipe" "$cmd" "$dir/corpus10.pdf" -j "$jobs" -o "$dir/rss.out")
-        rbig=$(rss "$kpipe" "$cmd" "$dir/corpus.pdf" -j "$jobs" -o "$dir/rss.out")
-        echo "  kpipe $cmd -j $jobs peak RSS: $r10 KB at 10 pages, $rbig KB at $pages pages, ratio $(ratio "$rbig" "$r10")  (goal: at most 1.5)"
+# corpus NAME PDF RUNS: the three commands on PDF, alternating, RUNS times
+corpus() {
+    name=$1 pdf=$2 n=$3
+    np=$(pages_of "$pdf")
+    : >"$dir/m.pdftotext"; : >"$dir/m.extract"; : >"$dir/m.extract1"
+    for r in $(seq "$n"); do
+        measure "$dir/m.pdftotext" pdftotext -layout "$pdf" "$dir/out.txt"
+        measure "$dir/m.extract" "$kpipe" extract "$pdf" -o "$dir/out.json"
+        measure "$dir/m.extract1" "$kpipe" extract -j 1 "$pdf" -o "$dir/out1.json"
     done
-done
+    p=$(column_median "$dir/m.pdftotext" 1)
+    echo "  $name, $np pages, $n runs:"
+    for m in pdftotext extract extract1; do
+        w=$(column_median "$dir/m.$m" 1)
+        c=$(column_median "$dir/m.$m" 2)
+        k=$(column_median "$dir/m.$m" 3)
+        case $m in
+            pdftotext) label="pdftotext -layout " ;;
+            extract) label="kpipe extract     " ;;
+            extract1) label="kpipe extract -j 1" ;;
+        esac
+        printf '    %s wall %6.2f s  (%.2f× pdftotext)  CPU %6.2f s  peak RSS %6d KB  %5.2f ms a page\n' \
+            "$label" "$w" "$(ratio "$w" "$p")" "$c" "$k" "$(echo "1000 * $w / $np" | bc -l)"
+        echo "$name $m $np $w $c $k" >>"$dir/summary"
+    done
+}
+
+echo "kpipe bench: $runs runs each (fewer for the large corpora), alternating, $(nproc) cores"
+: >"$dir/summary"
+corpus "fixtures x4" "$dir/corpus.pdf" "$runs"
+corpus "every fixture family" "$dir/families.pdf" "$runs"
+corpus "fixtures x40" "$dir/corpus1300.pdf" "$(( (runs + 2) / 3 ))"
+corpus "fixtures x156" "$dir/corpus5000.pdf" 1
+# the goals of issue #17, from the summary: wall ratios, and peak RSS and
+# time a page from 128 to 4,992 pages
+python3 - "$dir/summary" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    *name, cmd, pages, wall, cpu, rss = line.split()
+    rows[(" ".join(name), cmd)] = (int(pages), float(wall), float(cpu), int(rss))
+def r(name, cmd): return rows[(name, cmd)]
+small, fam, big = "fixtures x4", "every fixture family", "fixtures x156"
+print("  goals (issue #17):")
+print("    extract / pdftotext: %.2f on %s (at most 1.0), %.2f on %s (at most 1.2)"
+      % (r(small, "extract")[1] / r(small, "pdftotext")[1], small,
+         r(fam, "extract")[1] / r(fam, "pdftotext")[1], fam))
+for cmd, label in (("extract1", "-j 1"), ("extract", "default -j")):
+    print("    peak RSS %s: %d KB at %d pages, %d KB at %d pages: %.2f× (at most 1.5)"
+          % (label, r(small, cmd)[3], r(small, cmd)[0], r(big, cmd)[3], r(big, cmd)[0],
+             r(big, cmd)[3] / r(small, cmd)[3]))
+    a = r(small, cmd)[1] / r(small, cmd)[0]
+    b = r(big, cmd)[1] / r(big, cmd)[0]
+    print("    time a page %s: %.2f ms at %d pages, %.2f ms at %d pages: %+.0f %% (within 10 %%)"
+          % (label, 1000 * a, r(small, cmd)[0], 1000 * b, r(big, cmd)[0], 100 * (b / a - 1)))
+PY
 
 files=$(ls "$dir/batch" | wc -l)
 : >"$dir/j1" ; : >"$dir/j2"
