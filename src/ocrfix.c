@@ -1,5 +1,7 @@
-/* kpipe — figures read by OCR mended where the misread is a known one: a
- * speck after the figure, a rate's % read as 96, a mark read as a letter (△ as A, 人), and, from the
+/* kpipe — what OCR is known to misread in a table, mended and said: a
+ * table's columns whose heading was misread (by their place or cells, a
+ * year's lost era); figures: a speck after the figure, a rate's % read as
+ * 96, a mark read as a letter (△ as A, 人), and, from the
  * row, a counter one misread character from the unit the row's other
  * figures are in (百方円, 位所, 作). Each mended figure keeps the text as read
  * and is doubted (ocr-uncertain) by its caller. */
@@ -102,6 +104,19 @@ static char *without_trailing_speck(const kp_quantity *q, const kp_figure_check 
     }
     *end = '\0';
     return t;
+}
+
+/* A figure read with one or two characters before it that no rule reads
+ * as a qualifier or a sign (人へ320人): a mark OCR misread (△ as 人へ), as
+ * a table prints no such short label. */
+bool figure_stray_prefix(const kp_quantity *q)
+{
+    if (!q->has_value || q->qualifier || decimal_to_double(q->value) < 0 || !q->text)
+        return false;
+    int chars = 0;
+    for (const char *c = q->text; *c && !g_unichar_isdigit(g_utf8_get_char(c)); c = g_utf8_next_char(c))
+        chars += !g_unichar_isspace(g_utf8_get_char(c));
+    return chars > 0 && chars <= SIGN_PREFIX_MAX_CHARS;
 }
 
 /* Q read again as TEXT, kept if that is a figure (WANT_VALUE: with a
@@ -269,3 +284,160 @@ void row_units_mended(const kp_rules *rules, kp_row *row)
         mend_unit(rules, row, &((kp_actual *)g_ptr_array_index(row->actuals, i))->quantity, u);
     g_free(u);
 }
+
+/* ---- a table's columns ---------------------------------------------------------- */
+
+/* The role a column C that no rule names has from its place, its heading
+ * naming fiscal year FY (or 0): with a year, between the baseline and the
+ * target, actuals; right of the actuals in a table with no target column,
+ * the target. In a table with no baseline column, left of the actuals and
+ * of a year before theirs, or with no year just left of them, the
+ * baseline. */
+static column_role role_from_place(const detail_table *t, guint c, int fy)
+{
+    int baseline = -1, target = -1, first_actual = -1, last_actual = -1, actual_fy = 0;
+    for (guint i = 0; i < t->columns->len; i++) {
+        const column_info *col = &g_array_index(t->columns, column_info, i);
+        if ((col->role == ROLE_BASELINE || col->role == ROLE_CURRENT) && baseline < 0)
+            baseline = (int)i;
+        if (col->role == ROLE_TARGET && target < 0)
+            target = (int)i;
+        if (col->role == ROLE_ACTUAL) {
+            if (first_actual < 0)
+                actual_fy = col->fy, first_actual = (int)i;
+            last_actual = (int)i;
+        }
+    }
+    int at = (int)c;
+    if (fy && baseline >= 0 && at > baseline && target >= 0 && at < target)
+        return ROLE_ACTUAL;
+    if (fy && baseline >= 0 && target < 0 && last_actual >= 0 && at > last_actual &&
+        c + 1 == t->columns->len)
+        return ROLE_TARGET;
+    if (baseline < 0 && first_actual >= 0 && at < first_actual && (!fy || fy < actual_fy) &&
+        (target < 0 || at < target) && (fy || at + 1 == first_actual))
+        return ROLE_BASELINE;
+    return ROLE_NONE;
+}
+
+/* A heading read by OCR that no rule names (実績値 read as 突貫値, 基準値 as
+ * 値) still has its place (role_from_place); said (ocr-uncertain) for the
+ * column. */
+static void roles_from_place(parser *p, detail_table *t)
+{
+    for (guint c = 0; c < t->columns->len; c++) {
+        column_info *col = &g_array_index(t->columns, column_info, c);
+        if (col->role != ROLE_NONE || !*col->heading)
+            continue;
+        col->role = role_from_place(t, c, col->fy);
+        if (col->role == ROLE_NONE)
+            continue;
+        t->has_baseline |= col->role == ROLE_BASELINE;
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", t->goal ? t->goal->number : 0,
+                          0, NULL, t->where.page, t->where.line,
+                          _("The column headed「%s」(read by OCR) is taken for %s from its place "
+                            "in the table; no heading rule names it."),
+                          col->heading, role_name(col->role));
+    }
+}
+
+/* The characters just before the first digit of HEADING (at most
+ * ERA_MARK_MAX_CHARS, after any bracket): the era mark of its year (H of
+ * (H26), 平成 of 平成26年度), or NULL. */
+#define ERA_MARK_MAX_CHARS 2
+
+/* The first digit of S, or its end. */
+static const char *first_digit(const char *s)
+{
+    while (*s && !g_unichar_isdigit(g_utf8_get_char(s)))
+        s = g_utf8_next_char(s);
+    return s;
+}
+
+static char *era_mark(const char *heading)
+{
+    char *key = cell_key(heading);
+    const char *digit = first_digit(key);
+    const char *from = digit;
+    for (int n = 0; n < ERA_MARK_MAX_CHARS && from > key; n++) {
+        const char *prev = g_utf8_prev_char(from);
+        gunichar c = g_utf8_get_char(prev);
+        if (!g_unichar_isalpha(c))
+            break;
+        from = prev;
+    }
+    char *mark = *digit && from < digit ? g_strndup(from, (gsize)(digit - from)) : NULL;
+    g_free(key);
+    return mark;
+}
+
+/* A figure column read by OCR whose heading's year lost its era mark
+ * (実績値(H31年3月末) read as 実績値(31年3月末)) takes the era of another
+ * heading of the table that has one. Said (ocr-uncertain). */
+static void years_from_neighbours(parser *p, detail_table *t)
+{
+    for (guint c = 0; c < t->columns->len; c++) {
+        column_info *col = &g_array_index(t->columns, column_info, c);
+        if (col->fy || !role_is_figure(col->role) || !strpbrk(col->heading, "0123456789"))
+            continue;
+        char *key = cell_key(col->heading);
+        const char *digit = first_digit(key);
+        for (guint o = 0; o < t->columns->len && !col->fy; o++) {
+            const column_info *other = &g_array_index(t->columns, column_info, o);
+            char *mark = other->fy ? era_mark(other->heading) : NULL;
+            if (mark) {
+                char *variant = g_strdup_printf("%.*s%s%s", (int)(digit - key), key, mark, digit);
+                col->fy = fiscal_year_dated(p->rules, variant);
+                g_free(variant);
+            }
+            g_free(mark);
+        }
+        g_free(key);
+        if (col->fy)
+            document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain",
+                              t->goal ? t->goal->number : 0, 0, NULL, t->where.page,
+                              t->where.line,
+                              _("The year of the column headed「%s」(read by OCR) names no era; "
+                                "it is taken for FY%d, in the era of the table's other headings."),
+                              col->heading, col->fy);
+    }
+}
+
+void table_columns_mended(parser *p, detail_table *t)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return;
+    roles_from_place(p, t);
+    years_from_neighbours(p, t);
+}
+
+/* A table read by OCR with no measure column, whose heading was lost (具体的
+ * 施策 read as |), and a column no rule names that holds a numbered measure
+ * (①…): that column is the measures'. Said (ocr-uncertain). */
+void table_measure_column_found(parser *p, detail_table *t, GPtrArray *cells)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return;
+    for (guint i = 0; i < t->columns->len; i++)
+        if (g_array_index(t->columns, column_info, i).role == ROLE_MEASURE)
+            return;
+    for (guint i = 0; i < t->columns->len && i < cells->len; i++) {
+        column_info *col = &g_array_index(t->columns, column_info, i);
+        int n = 0;
+        char *title = NULL;
+        if (col->role != ROLE_NONE ||
+            !match_numbered(p, "measure", ((GString *)g_ptr_array_index(cells, i))->str, &n, &title)) {
+            g_free(title);
+            continue;
+        }
+        g_free(title);
+        col->role = ROLE_MEASURE;
+        document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", t->goal ? t->goal->number : 0,
+                          0, NULL, t->where.page, t->where.line,
+                          _("The column headed「%s」(read by OCR) is taken for %s from its "
+                            "cells; no heading rule names it."),
+                          col->heading, role_name(col->role));
+        return;
+    }
+}
+

@@ -61,6 +61,16 @@ column_role role_of_heading(const kp_rules *rules, const char *key, int *fy);
 /* A copy of GRID with the words of rules/ocr.rules (word) mended where OCR
  * misread one character of them (mend.c). */
 kp_grid *grid_mended(const kp_grid *grid, const kp_rules *rules);
+/* In a document read by OCR, the roles of T's columns whose heading no rule
+ * names, from their place, and the years of headings that lost their era
+ * (ocrfix.c). */
+void table_columns_mended(parser *p, detail_table *t);
+/* In a document read by OCR, T's measure column, if it has none: the first
+ * column no rule names whose cell of CELLS (a row's) is a numbered measure. */
+void table_measure_column_found(parser *p, detail_table *t, GPtrArray *cells);
+/* A figure read with one or two characters before it that no rule reads as
+ * a qualifier or a sign (人へ320人): a mark misread? */
+bool figure_stray_prefix(const kp_quantity *q);
 /* Is TEXT, a figure where a rate was wanted (UNIT %), without its %? */
 bool percent_sign_lost(const char *text, const char *unit);
 /* Q, read by OCR, or Q read again where its misread is a known one (% as
