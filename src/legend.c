@@ -158,9 +158,7 @@ static void mark_as_legend(parser *p, const kp_goal *g, const kp_row *row, kp_ev
     if (p->doc->source.ocr_pages == 0)
         return;
     char *mk = mark_key(ev->mark);
-    bool known = false;
-    for (guint i = 0; i < p->legends->len && !known; i++)
-        known = meaning_in(g_ptr_array_index(p->legends, i), mk) != NULL;
+    bool known = meaning_of(p, ev->heading, ev->mark) != NULL;
     const char *like = known ? NULL : legend_mark_like(p, ev->mark);
     if (known || like) {
         g_free(ev->mark);

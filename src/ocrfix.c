@@ -13,6 +13,14 @@
 
 /* ---- one figure ------------------------------------------------------------ */
 
+/* The first digit of S, or its end. */
+static const char *first_digit(const char *s)
+{
+    while (*s && !g_unichar_isdigit(g_utf8_get_char(s)))
+        s = g_utf8_next_char(s);
+    return s;
+}
+
 bool percent_sign_lost(const char *text, const char *unit)
 {
     return unit && !strcmp(unit, "%") && text && !strstr(text, "%") && !strstr(text, "％");
@@ -68,20 +76,19 @@ static char *nofigure_mark(const kp_rules *rules, const kp_quantity *q,
 static char *sign_for_prefix(const kp_rules *rules, const kp_quantity *q)
 {
     static const char sign[] = "△";
-    const char *p = q->text;
+    const char *digit = first_digit(q->text);
     int chars = 0;
-    while (*p && !g_unichar_isdigit(g_utf8_get_char(p))) {
+    for (const char *p = q->text; p < digit; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
         const char *group = mark_group_of(rules, c);
         if (!g_unichar_isspace(c) && (c == g_utf8_get_char(sign) || !group ||
                                       !g_utf8_strchr(group, -1, g_utf8_get_char(sign))))
             return NULL;
         chars += !g_unichar_isspace(c);
-        p = g_utf8_next_char(p);
     }
-    if (chars == 0 || chars > SIGN_PREFIX_MAX_CHARS || !*p)
+    if (chars == 0 || chars > SIGN_PREFIX_MAX_CHARS || !*digit)
         return NULL;
-    return g_strconcat(sign, p, NULL);
+    return g_strconcat(sign, digit, NULL);
 }
 
 /* A speck read after a figure (48.0%. , 0製品。): punctuation ending the
@@ -114,7 +121,7 @@ bool figure_stray_prefix(const kp_quantity *q)
     if (!q->has_value || q->qualifier || decimal_to_double(q->value) < 0 || !q->text)
         return false;
     int chars = 0;
-    for (const char *c = q->text; *c && !g_unichar_isdigit(g_utf8_get_char(c)); c = g_utf8_next_char(c))
+    for (const char *c = q->text, *digit = first_digit(c); c < digit; c = g_utf8_next_char(c))
         chars += !g_unichar_isspace(g_utf8_get_char(c));
     return chars > 0 && chars <= SIGN_PREFIX_MAX_CHARS;
 }
@@ -157,15 +164,22 @@ kp_quantity *figure_mended(const kp_rules *rules, kp_quantity *q, const kp_figur
 
 /* ---- a row's units ------------------------------------------------------------ */
 
+/* Figure I of ROW's baseline, target and actuals (I below
+ * 2 + actuals->len), or NULL. */
+static const kp_quantity *row_figure(const kp_row *row, guint i)
+{
+    return i == 0 ? row->baseline
+         : i == 1 ? row->target
+                  : ((const kp_actual *)g_ptr_array_index(row->actuals, i - 2))->quantity;
+}
+
 /* The one base unit the row's figures with a known unit are in, or NULL
  * (none, or two). */
 static const char *row_unit(const kp_row *row)
 {
-    const kp_quantity *qs[2] = {row->baseline, row->target};
     const char *unit = NULL;
     for (guint i = 0; i < 2 + row->actuals->len; i++) {
-        const kp_quantity *q = i < 2 ? qs[i]
-                                     : ((kp_actual *)g_ptr_array_index(row->actuals, i - 2))->quantity;
+        const kp_quantity *q = row_figure(row, i);
         if (!q || !q->has_value || !q->unit_known || !q->unit)
             continue;
         if (unit && strcmp(unit, q->unit) != 0)
@@ -178,10 +192,8 @@ static const char *row_unit(const kp_row *row)
 /* Does a figure of ROW, other than SELF, print SPELLING? */
 static bool row_prints(const kp_row *row, const kp_quantity *self, const char *spelling)
 {
-    const kp_quantity *qs[2] = {row->baseline, row->target};
     for (guint i = 0; i < 2 + row->actuals->len; i++) {
-        const kp_quantity *q = i < 2 ? qs[i]
-                                     : ((kp_actual *)g_ptr_array_index(row->actuals, i - 2))->quantity;
+        const kp_quantity *q = row_figure(row, i);
         if (q && q != self && q->unit_known && q->text && strstr(q->text, spelling))
             return true;
     }
@@ -345,14 +357,6 @@ static void roles_from_place(parser *p, detail_table *t)
  * ERA_MARK_MAX_CHARS, after any bracket): the era mark of its year (H of
  * (H26), 平成 of 平成26年度), or NULL. */
 #define ERA_MARK_MAX_CHARS 2
-
-/* The first digit of S, or its end. */
-static const char *first_digit(const char *s)
-{
-    while (*s && !g_unichar_isdigit(g_utf8_get_char(s)))
-        s = g_utf8_next_char(s);
-    return s;
-}
 
 static char *era_mark(const char *heading)
 {
