@@ -69,7 +69,76 @@ static legend *entries_of(const parser *p, const kp_rule *rule, const char *text
     return l;
 }
 
-void legend_scan(parser *p, const char *text)
+static const char *meaning_in(const legend *l, const char *mark)
+{
+    for (guint i = 0; i < l->marks->len; i++)
+        if (strcmp(g_ptr_array_index(l->marks, i), mark) == 0)
+            return g_ptr_array_index(l->meanings, i);
+    return NULL;
+}
+
+/* The group of marks OCR takes MARK for, where each of its characters
+ * (at most MARK_READ_MAX_CHARS: △ read as ハハ) is of one group; NULL
+ * otherwise. */
+#define MARK_READ_MAX_CHARS 2
+
+static const char *group_of_read_mark(const parser *p, const char *mark)
+{
+    const char *group = NULL;
+    if (g_utf8_strlen(mark, -1) > MARK_READ_MAX_CHARS)
+        return NULL;
+    for (const char *c = mark; *c; c = g_utf8_next_char(c)) {
+        const char *g = mark_group_of(p->rules, g_utf8_get_char(c));
+        if (!g || (group && g != group))
+            return NULL;
+        group = g;
+    }
+    return group;
+}
+
+/* Is U, in TEXT before AFTER (the next character past spaces), where a
+ * legend prints a mark: before a colon (へ: for △:), but not a Latin
+ * letter or a digit there (A: is a legend's own mark as often as △ read
+ * as A); or after a word and before a comma or the end (改善O、 for
+ * 改善○、). */
+static bool at_legend_mark(gunichar u, gunichar before, const char *after)
+{
+    bool latin = g_unichar_get_script(u) == G_UNICODE_SCRIPT_LATIN || g_unichar_isdigit(u);
+    if (g_str_has_prefix(after, ":") || g_str_has_prefix(after, "："))
+        return !latin;
+    return char_is_japanese(before) &&
+           (!*after || g_utf8_strchr("、,，", -1, g_utf8_get_char(after)));
+}
+
+/* TEXT read by OCR with each lookalike of a verdict mark where a legend
+ * prints a mark (at_legend_mark; rules/ocr.rules mark-confusable, the mark
+ * first) written as the mark, so that a legend whose marks were misread
+ * (へ:目標値の8割未満, 維持へ、) is still one; NULL where there is none. */
+static char *legend_text_mended(const parser *p, const char *text)
+{
+    if (p->doc->source.ocr_pages == 0)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    bool mended = false;
+    gunichar before = 0;
+    for (const char *c = text; *c; c = g_utf8_next_char(c)) {
+        gunichar u = g_utf8_get_char(c);
+        const char *group = mark_group_of(p->rules, u);
+        const char *after = g_utf8_next_char(c);
+        while (*after == ' ')
+            after++;
+        if (group && g_utf8_get_char(group) != u && at_legend_mark(u, before, after)) {
+            g_string_append_unichar(s, g_utf8_get_char(group));
+            mended = true;
+        } else {
+            g_string_append_unichar(s, u);
+        }
+        before = u;
+    }
+    return g_string_free(s, !mended);
+}
+
+static void legend_scan_text(parser *p, const char *text, bool mended)
 {
     size_t n;
     const kp_rule *const *rs = rules_set(p->rules, "structure", &n);
@@ -94,17 +163,21 @@ void legend_scan(parser *p, const char *text)
         g_free(scope);
         l->scope = cell_key(s->str);
         g_string_free(s, TRUE);
+        if (mended)
+            document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", 0, 0, NULL, 0, 0,
+                              _("A legend's marks read by OCR are taken for the marks they look "
+                                "like:「%s」."),
+                              text);
         g_ptr_array_add(p->legends, l);
         return; /* one legend a line */
     }
 }
 
-static const char *meaning_in(const legend *l, const char *mark)
+void legend_scan(parser *p, const char *text)
 {
-    for (guint i = 0; i < l->marks->len; i++)
-        if (strcmp(g_ptr_array_index(l->marks, i), mark) == 0)
-            return g_ptr_array_index(l->meanings, i);
-    return NULL;
+    char *mended = legend_text_mended(p, text);
+    legend_scan_text(p, mended ? mended : text, mended != NULL);
+    g_free(mended);
 }
 
 /* The meaning of MARK under HEADING: from a legend printed under that
@@ -129,18 +202,22 @@ static const char *meaning_of(const parser *p, const char *heading, const char *
 }
 
 /* Is some legend's mark one OCR takes MARK's key for (rules/ocr.rules
- * mark-confusable: 〇 for ○, ※ for ×, へ for △)? The legend's mark, or NULL. */
+ * mark-confusable: 〇 for ○, ※ for ×, へ or ハハ for △)? The legend's mark,
+ * or NULL. */
 static const char *legend_mark_like(const parser *p, const char *mark)
 {
     char *mk = mark_key(mark);
-    const char *group = g_utf8_strlen(mk, -1) == 1 ? mark_group_of(p->rules, g_utf8_get_char(mk)) : NULL;
+    const char *group = group_of_read_mark(p, mk);
     g_free(mk);
     const char *like = NULL;
     for (guint li = 0; group && li < p->legends->len; li++) {
         const legend *l = g_ptr_array_index(p->legends, li);
         for (guint m = 0; m < l->marks->len; m++) {
             const char *lm = g_ptr_array_index(l->marks, m);
-            if (g_utf8_strlen(lm, -1) != 1 || !g_utf8_strchr(group, -1, g_utf8_get_char(lm)))
+            gunichar c = g_utf8_get_char(lm);
+            /* a legend's letter (A: 目標値以上) is a grade, no lookalike of △ */
+            if (g_utf8_strlen(lm, -1) != 1 || !g_utf8_strchr(group, -1, c) ||
+                g_unichar_get_script(c) == G_UNICODE_SCRIPT_LATIN)
                 continue;
             if (like && strcmp(like, lm) != 0)
                 return NULL; /* two marks of the group: no telling */

@@ -1,10 +1,14 @@
 /* kpipe — what OCR is known to misread in a table, mended and said: a
  * table's columns whose heading was misread (by their place or cells, a
- * year's lost era); figures: a speck after the figure, a rate's % read as
- * 96, a mark read as a letter (△ as A, 人), and, from the
- * row, a counter one misread character from the unit the row's other
- * figures are in (百方円, 位所, 作). Each mended figure keeps the text as read
- * and is doubted (ocr-uncertain) by its caller. */
+ * year's lost era, a text role named twice); figures: a speck after the
+ * figure, a letter beside the digit it looks like, a rate's % read as 96,
+ * a mark read as a letter (△ as A, 人); from the row, a counter one
+ * misread character from the unit the row's other figures are in (百方円,
+ * 位所, 作), and a decimal point or scale word lost where the row's other
+ * figures print one. Each mended figure keeps the text as read and is
+ * doubted (ocr-uncertain), by its caller or here. */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parser.h"
@@ -42,7 +46,48 @@ static char *percent_from_96(const kp_quantity *q, const char *unit)
         return NULL;
     }
     strcpy(t + n - 2, "%");
+    /* 37.5% read as 37,596: the digits grouped by a comma were the 96's */
+    char *comma = strrchr(t, ',');
+    if (comma && strspn(comma + 1, "0123456789") < 3)
+        *comma = '.';
     return t;
+}
+
+/* Is the letter at L beside the digit it looks like (rules/ocr.rules
+ * digit-lookalike: S before or after 5)? */
+static bool letter_beside_its_digit(const kp_rules *rules, const char *text, const char *l)
+{
+    size_t n = 0;
+    const kp_rule *const *rs = rules_set(rules, "ocr", &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *pair = rs[i]->pattern;
+        if (strcmp(rs[i]->name, "digit-lookalike") != 0 || strlen(pair) != 2 || *l != pair[1])
+            continue;
+        if ((l > text && l[-1] == pair[0]) || l[1] == pair[0])
+            return true;
+    }
+    return false;
+}
+
+/* A figure that is no figure as read, with one letter beside the digit it
+ * looks like (2万S5,000人): the text without the letter, or NULL. */
+static char *without_doubled_digit(const kp_rules *rules, const kp_quantity *q,
+                                   const kp_figure_check *check)
+{
+    if (check->status != KP_FIGURE_MALFORMED)
+        return NULL;
+    const char *found = NULL;
+    for (const char *c = q->text; *c; c++)
+        if (g_ascii_isalpha(*c) && letter_beside_its_digit(rules, q->text, c)) {
+            if (found)
+                return NULL; /* two: no misread of one digit */
+            found = c;
+        }
+    if (!found)
+        return NULL;
+    GString *t = g_string_new_len(q->text, found - q->text);
+    g_string_append(t, found + 1);
+    return g_string_free(t, FALSE);
 }
 
 /* A lone character that is no figure, where a mark of its group
@@ -66,6 +111,21 @@ static char *nofigure_mark(const kp_rules *rules, const kp_quantity *q,
         g_free(mark);
     }
     return NULL;
+}
+
+/* A figure cell read as one character that is no figure and no mark, of
+ * a mark group (mark_group_of) whose mark (its first character) is not
+ * it: that mark (a lone △ read as A), still no figure. */
+static char *lone_mark_as_printed(const kp_rules *rules, const kp_quantity *q,
+                                  const kp_figure_check *check)
+{
+    char *key = q->text ? cell_key(q->text) : NULL;
+    const char *group = check->status == KP_FIGURE_MALFORMED && key && g_utf8_strlen(key, -1) == 1
+                            ? mark_group_of(rules, g_utf8_get_char(key))
+                            : NULL;
+    bool other = group && g_utf8_get_char(group) != g_utf8_get_char(key);
+    g_free(key);
+    return other ? g_utf8_substring(group, 0, 1) : NULL;
 }
 
 /* The sign a figure's misread prefix stands for: one or two characters
@@ -127,7 +187,7 @@ bool figure_stray_prefix(const kp_quantity *q)
 }
 
 /* Q read again as TEXT, kept if that is a figure (WANT_VALUE: with a
- * value) that passes its checks; the text as read stays for warnings. */
+ * value) or a no-figure mark that passes its checks. */
 static kp_quantity *read_as(const kp_rules *rules, kp_quantity *q, char *text,
                             const kp_figure_context *fc, kp_figure_check *check, bool want_value,
                             bool *mended)
@@ -141,8 +201,11 @@ static kp_quantity *read_as(const kp_rules *rules, kp_quantity *q, char *text,
         quantity_free(r);
         return q;
     }
-    g_free(r->text);
-    r->text = g_strdup(q->text);
+    /* A figure keeps the text as read (for warnings); a mark is its text */
+    if (want_value) {
+        g_free(r->text);
+        r->text = g_strdup(q->text);
+    }
     quantity_free(q);
     *check = rcheck;
     *mended = true;
@@ -155,8 +218,15 @@ kp_quantity *figure_mended(const kp_rules *rules, kp_quantity *q, const kp_figur
     if (!q->text)
         return q;
     q = read_as(rules, q, without_trailing_speck(q, check), fc, check, true, mended);
+    q = read_as(rules, q, without_doubled_digit(rules, q, check), fc, check, true, mended);
     q = read_as(rules, q, percent_from_96(q, fc->unit), fc, check, true, mended);
     q = read_as(rules, q, nofigure_mark(rules, q, fc, check), fc, check, false, mended);
+    char *mark = lone_mark_as_printed(rules, q, check);
+    if (mark) {
+        g_free(q->text);
+        q->text = mark;
+        *mended = true;
+    }
     if (check->status == KP_FIGURE_MALFORMED || (q->has_value && !q->qualifier))
         q = read_as(rules, q, sign_for_prefix(rules, q), fc, check, true, mended);
     return q;
@@ -200,8 +270,25 @@ static bool row_prints(const kp_row *row, const kp_quantity *self, const char *s
     return false;
 }
 
+/* The distance (at most 1, else 2) between two units' spellings, a
+ * hyphen left out of both: OCR drops the short stroke of t-CO2 as often as
+ * it misreads a letter (LCO2). */
+static int unit_distance(const char *a, const char *b)
+{
+    GString *bare[2] = {g_string_new(NULL), g_string_new(NULL)};
+    const char *spelling[2] = {a, b};
+    for (int i = 0; i < 2; i++)
+        for (const char *c = spelling[i]; *c; c = g_utf8_next_char(c))
+            if (!g_utf8_strchr("-‐－−", -1, g_utf8_get_char(c)))
+                g_string_append_len(bare[i], c, g_utf8_next_char(c) - c);
+    int d = cell_key_distance(bare[0]->str, bare[1]->str, 1);
+    g_string_free(bare[0], TRUE);
+    g_string_free(bare[1], TRUE);
+    return d;
+}
+
 /* The spelling of UNIT, bare or after one of the scale words, that Q's
- * counter is one character away from: the only one, else the longest of
+ * counter is one character away from (unit_distance): the only one, else the longest of
  * those the row's other figures print (代円 beside 3.1億円 is 億円); NULL
  * when there is no telling. */
 static char *unit_spelling_near(const kp_rules *rules, const kp_row *row, const kp_quantity *q,
@@ -214,7 +301,7 @@ static char *unit_spelling_near(const kp_rules *rules, const kp_row *row, const 
     bool printed_tie = false;
     for (size_t i = 0; i <= n; i++) {
         char *spelling = g_strconcat(i < n ? scales[i]->pattern : "", unit, NULL);
-        if (cell_key_distance(q->unit, spelling, 1) > 1) {
+        if (unit_distance(q->unit, spelling) > 1) {
             g_free(spelling);
             continue;
         }
@@ -301,8 +388,8 @@ void row_units_mended(const kp_rules *rules, kp_row *row)
 
 /* The role a column C that no rule names has from its place, its heading
  * naming fiscal year FY (or 0): with a year, between the baseline and the
- * target, actuals; right of the actuals in a table with no target column,
- * the target. In a table with no baseline column, left of the actuals and
+ * target, actuals; in a table with no target column, just right of the
+ * actuals, or with a year last, the target. In a table with no baseline column, left of the actuals and
  * of a year before theirs, or with no year just left of them, the
  * baseline. */
 static column_role role_from_place(const detail_table *t, guint c, int fy)
@@ -323,13 +410,37 @@ static column_role role_from_place(const detail_table *t, guint c, int fy)
     int at = (int)c;
     if (fy && baseline >= 0 && at > baseline && target >= 0 && at < target)
         return ROLE_ACTUAL;
-    if (fy && baseline >= 0 && target < 0 && last_actual >= 0 && at > last_actual &&
-        c + 1 == t->columns->len)
+    if (baseline >= 0 && target < 0 && last_actual >= 0 &&
+        (at == last_actual + 1 || (fy && at > last_actual && c + 1 == t->columns->len)))
         return ROLE_TARGET;
     if (baseline < 0 && first_actual >= 0 && at < first_actual && (!fy || fy < actual_fy) &&
         (target < 0 || at < target) && (fy || at + 1 == first_actual))
         return ROLE_BASELINE;
     return ROLE_NONE;
+}
+
+/* A column whose role is a row's text (measure, KPI, projects) that a
+ * column left of it has already, right of a figure column: a heading that
+ * lost a character to OCR (施策目標 read as 施策目, which names the measure)
+ * — a row's text is printed left of its figures. Its role is left to its
+ * place (roles_from_place). */
+static bool role_is_row_text(column_role role)
+{
+    return role == ROLE_MEASURE || role == ROLE_KPI || role == ROLE_PROJECTS;
+}
+
+static void text_roles_right_of_figures_dropped(detail_table *t)
+{
+    bool figure_seen = false;
+    for (guint c = 0; c < t->columns->len; c++) {
+        column_info *col = &g_array_index(t->columns, column_info, c);
+        bool named_before = false;
+        for (guint o = 0; o < c && role_is_row_text(col->role); o++)
+            named_before |= g_array_index(t->columns, column_info, o).role == col->role;
+        if (figure_seen && named_before)
+            col->role = ROLE_NONE;
+        figure_seen |= role_is_figure(col->role);
+    }
 }
 
 /* A heading read by OCR that no rule names (実績値 read as 突貫値, 基準値 as
@@ -411,6 +522,7 @@ void table_columns_mended(parser *p, detail_table *t)
 {
     if (p->doc->source.ocr_pages == 0)
         return;
+    text_roles_right_of_figures_dropped(t);
     roles_from_place(p, t);
     years_from_neighbours(p, t);
 }
@@ -445,3 +557,203 @@ void table_measure_column_found(parser *p, detail_table *t, GPtrArray *cells)
     }
 }
 
+
+/* ---- a row's magnitudes: a decimal point or a scale word lost ----------------- */
+
+/* A figure whose point OCR lost (1.5倍 read as 15倍), or its scale word
+ * (112,178千円 as 112,178円), is put back where the value read is off the
+ * row's other figures by more than this factor and the value mended is
+ * within it: a KPI's baseline, actuals and
+ * target keep to one order of magnitude far more often than not. */
+#define MAGNITUDE_BAND 3.0
+
+/* The digits after the decimal point of the one number TEXT prints (a run
+ * of digits with , or . between digits), 0 when it has none, -1 when TEXT
+ * prints no number or two. */
+static int fraction_digits(const char *text)
+{
+    int numbers = 0, after = -1;
+    for (const char *c = text; *c;) {
+        if (!g_ascii_isdigit(*c)) {
+            c++;
+            continue;
+        }
+        numbers++;
+        after = -1;
+        for (; g_ascii_isdigit(*c) || ((*c == ',' || *c == '.') && g_ascii_isdigit(c[1])); c++)
+            if (*c == '.')
+                after = 0;
+            else if (after >= 0 && *c != ',')
+                after++;
+        after = MAX(after, 0);
+    }
+    return numbers == 1 ? after : -1;
+}
+
+/* The fraction digits the other valued figures of ROW in Q's unit print
+ * that print a point (at least two of them, each the same number), and the
+ * least and greatest of their values; false when they do not agree. */
+static bool row_points(const kp_row *row, const kp_quantity *q, int *digits, double *lo,
+                       double *hi)
+{
+    int n = 0;
+    *digits = 0;
+    for (guint i = 0; i < 2 + row->actuals->len; i++) {
+        const kp_quantity *o = row_figure(row, i);
+        if (!o || o == q || !o->has_value || !o->unit || strcmp(o->unit, q->unit) != 0)
+            continue;
+        int d = o->text ? fraction_digits(o->text) : -1;
+        double v = decimal_to_double(o->value);
+        if (d == 0)
+            continue; /* printed whole, or its point lost as well */
+        if (d < 0 || (n && d != *digits) || v <= 0)
+            return false;
+        *digits = d;
+        *lo = n ? MIN(*lo, v) : v;
+        *hi = n ? MAX(*hi, v) : v;
+        n++;
+    }
+    return n >= 2;
+}
+
+static bool within_band(double v, double lo, double hi)
+{
+    return v >= lo / MAGNITUDE_BAND && v <= hi * MAGNITUDE_BAND;
+}
+
+/* The digits Q's point was printed before the end of its number, where
+ * putting it back brings Q into the row's band; 0 otherwise. A cumulative
+ * figure (a sum of years) is off the others by its nature. */
+static int point_lost_digits(const kp_row *row, const kp_quantity *q)
+{
+    int digits = 0;
+    double lo = 0, hi = 0, v = decimal_to_double(q->value);
+    if (!q->has_value || !q->unit || !q->text || q->qualifier || q->cumulative ||
+        fraction_digits(q->text) != 0 || !row_points(row, q, &digits, &lo, &hi) ||
+        within_band(v, lo, hi) || !within_band(v / pow(10, digits), lo, hi))
+        return 0;
+    return digits;
+}
+
+static void mend_point(parser *p, int goal, const kp_row *row, kp_quantity *q, const char *field)
+{
+    int digits = q ? point_lost_digits(row, q) : 0;
+    if (!digits)
+        return;
+    q->value.exp -= digits;
+    decimal_normalize(&q->value);
+    char *at = document_place(p->doc, goal, row->number, field);
+    char *value = decimal_to_string(q->value);
+    document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number, field,
+                      row->where.page, row->where.line,
+                      _("%s「%s」(read by OCR) is taken for %s %s: the row's other figures "
+                        "print a decimal point, and only with one is it within a factor of %g of "
+                        "them."),
+                      at, q->text, value, q->unit, MAGNITUDE_BAND);
+    g_free(value);
+    g_free(at);
+}
+
+/* The scale word (of scale.rules) TEXT prints, and its multiplier; NULL
+ * when none. */
+static const char *printed_scale(const kp_rules *rules, const char *text, int64_t *mult)
+{
+    size_t n = 0;
+    const kp_rule *const *scales = rules_set(rules, "scale", &n);
+    for (size_t i = 0; text && i < n; i++)
+        if (strstr(text, scales[i]->pattern)) {
+            *mult = g_ascii_strtoll(scales[i]->name, NULL, 10);
+            return scales[i]->pattern;
+        }
+    return NULL;
+}
+
+/* The multiplier of the scale word the most other valued figures of ROW
+ * in Q's unit print (at least two, no tie), and the least and greatest of
+ * their values; 0 when there is none. */
+static int64_t row_scale(const kp_rules *rules, const kp_row *row, const kp_quantity *q,
+                         double *lo, double *hi)
+{
+    int64_t best = 0;
+    int best_count = 0;
+    bool tie = false;
+    for (guint i = 0; i < 2 + row->actuals->len; i++) {
+        int64_t mult = 0;
+        const kp_quantity *o = row_figure(row, i);
+        if (!o || o == q || !o->has_value || !o->unit || strcmp(o->unit, q->unit) != 0 ||
+            !printed_scale(rules, o->text, &mult))
+            continue;
+        int count = 0;
+        double l = 0, h = 0;
+        for (guint j = 0; j < 2 + row->actuals->len; j++) {
+            int64_t m2 = 0;
+            const kp_quantity *x = row_figure(row, j);
+            if (!x || x == q || !x->has_value || !x->unit || strcmp(x->unit, q->unit) != 0 ||
+                !printed_scale(rules, x->text, &m2) || m2 != mult)
+                continue;
+            double v = decimal_to_double(x->value);
+            l = count ? MIN(l, v) : v;
+            h = count ? MAX(h, v) : v;
+            count++;
+        }
+        if (mult == best)
+            continue;
+        if (count > best_count)
+            best = mult, best_count = count, *lo = l, *hi = h, tie = false;
+        else if (count == best_count)
+            tie = true;
+    }
+    return best_count >= 2 && !tie ? best : 0;
+}
+
+/* A figure in a row whose other figures print a scale word (98,500千円),
+ * read by OCR without one (112,178円: 千 lost on a wrapped line), where it
+ * is off them by more than the band and with the scale within it: the
+ * scale word's multiplier; 0 otherwise. */
+static int64_t scale_lost(const kp_rules *rules, const kp_row *row, const kp_quantity *q)
+{
+    int64_t mult = 0;
+    double lo = 0, hi = 0, v = decimal_to_double(q->value);
+    if (!q->has_value || !q->unit || !q->text || q->cumulative ||
+        printed_scale(rules, q->text, &mult))
+        return 0;
+    mult = row_scale(rules, row, q, &lo, &hi);
+    return mult && !within_band(v, lo, hi) && within_band(v * (double)mult, lo, hi) ? mult : 0;
+}
+
+static void mend_scale(parser *p, int goal, const kp_row *row, kp_quantity *q, const char *field)
+{
+    int64_t mult = q ? scale_lost(p->rules, row, q) : 0;
+    if (!mult || !decimal_mul_int(&q->value, mult))
+        return;
+    char *at = document_place(p->doc, goal, row->number, field);
+    char *value = decimal_to_string(q->value);
+    document_diagnose(p->doc, KP_SEV_WARNING, "ocr-uncertain", goal, row->number, field,
+                      row->where.page, row->where.line,
+                      _("%s「%s」(read by OCR) is taken for %s %s: the row's other figures "
+                        "print a scale word, and only with it is it within a factor of %g of them."),
+                      at, q->text, value, q->unit, MAGNITUDE_BAND);
+    g_free(value);
+    g_free(at);
+}
+
+/* Each of ROW's figures mended by MEND, FIELD its name. */
+static void row_figures_mended(parser *p, int goal, kp_row *row,
+                               void (*mend)(parser *, int, const kp_row *, kp_quantity *,
+                                            const char *))
+{
+    mend(p, goal, row, row->baseline, "baseline");
+    mend(p, goal, row, row->target, "target");
+    for (guint i = 0; i < row->actuals->len; i++) {
+        kp_actual *a = g_ptr_array_index(row->actuals, i);
+        char field[32];
+        snprintf(field, sizeof field, "actuals.%d", a->fy);
+        mend(p, goal, row, a->quantity, field);
+    }
+}
+
+void row_magnitudes_mended(parser *p, int goal, kp_row *row)
+{
+    row_figures_mended(p, goal, row, mend_point);
+    row_figures_mended(p, goal, row, mend_scale);
+}

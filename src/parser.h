@@ -55,9 +55,6 @@ typedef struct {
 /* The role of a heading (NFKC, spaces removed), by the col-* rules in the
  * order of the role table; FY receives a year named in it. */
 column_role role_of_heading(const kp_rules *rules, const char *key, int *fy);
-/* The same for a heading read by OCR: where no rule names it, it is tried
- * again with each character that rules/ocr.rules lists as confusable read
- * as its partner (KPL as KPI). */
 /* A copy of GRID with the words of rules/ocr.rules (word) mended where OCR
  * misread one character of them (mend.c). */
 kp_grid *grid_mended(const kp_grid *grid, const kp_rules *rules);
@@ -81,9 +78,16 @@ kp_quantity *figure_mended(const kp_rules *rules, kp_quantity *q, const kp_figur
  * from the unit of the row's other figures (bare or with a scale word) is
  * read again in that unit (ocrfix.c). */
 void row_units_mended(const kp_rules *rules, kp_row *row);
+/* In a row read by OCR, each figure whose decimal point was lost (15倍
+ * beside 1.2倍 and 1.8倍) or its scale word (112,178円 beside 98,500千円)
+ * taken with it, and said (ocr-uncertain) (ocrfix.c). */
+void row_magnitudes_mended(parser *p, int goal, kp_row *row);
 /* The group of marks OCR takes C for (rules/ocr.rules mark-confusable:
  * ○〇O…), C among them, or NULL. */
 const char *mark_group_of(const kp_rules *rules, gunichar c);
+/* The same for a heading read by OCR: where no rule names it, it is tried
+ * again with each character that rules/ocr.rules lists as confusable read
+ * as its partner (KPL as KPI). */
 column_role role_of_read_heading(const kp_rules *rules, const char *key, int *fy);
 /* role_of_read_heading where the document was read by OCR, else
  * role_of_heading. */

@@ -379,8 +379,10 @@ static void table_flush_row(parser *p)
     }
     table_measure_column_found(p, t, cells);
     row_read(p, t, cells, confidence, row);
-    if (p->doc->source.ocr_pages > 0)
+    if (p->doc->source.ocr_pages > 0) {
         row_units_mended(p->rules, row);
+        row_magnitudes_mended(p, g->number, row);
+    }
     g_ptr_array_free(cells, TRUE);
     g_array_free(confidence, TRUE);
     if (t->indicators)

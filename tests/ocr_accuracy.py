@@ -110,7 +110,7 @@ def main(argv):
         flagged = set()
         for d in (got_doc or {}).get("diagnostics", []):
             if d["code"] == "ocr-uncertain" and d.get("row"):
-                flagged.add((d["goal"], d["row"], d["field"]))
+                flagged.add((d["goal"], d["row"], d.get("field")))
         same = sum(1 for k, v in want.items() if got.get(k) == v)
         same_fig = sum(1 for k in want_figures if got.get(k) == want[k])
         silent = []
