@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "kpipe/limits.h"
@@ -410,11 +411,14 @@ json_t *diagnostic_to_json(const kp_diagnostic *d)
     return o;
 }
 
-json_t *document_to_json(const kp_document *doc)
+static json_t *format_json(const kp_document *doc)
 {
-    json_t *root = json_object();
-    json_object_set_new(root, "format", json_string("kpi-json/1"));
+    (void)doc;
+    return json_string("kpi-json/1");
+}
 
+static json_t *source_json(const kp_document *doc)
+{
     json_t *src = json_object();
     json_object_set_new(src, "name", string_or_null(doc->source.name));
     json_object_set_new(src, "sha256", json_string(doc->source.sha256));
@@ -423,8 +427,11 @@ json_t *document_to_json(const kp_document *doc)
                                                          : json_null());
     if (doc->source.ocr_pages > 0) /* only then: text PDFs' kpi-json is as it was */
         json_object_set_new(src, "ocr", json_true());
-    json_object_set_new(root, "source", src);
+    return src;
+}
 
+static json_t *about_json(const kp_document *doc)
+{
     json_t *d = json_object();
     json_object_set_new(d, "title", string_or_null(doc->title));
     json_object_set_new(d, "municipality", string_or_null(doc->municipality));
@@ -440,18 +447,111 @@ json_t *document_to_json(const kp_document *doc)
     for (guint i = 0; i < doc->fiscal_years->len; i++)
         json_array_append_new(years, json_integer(g_array_index(doc->fiscal_years, int, i)));
     json_object_set_new(d, "fiscal_years", years);
-    json_object_set_new(root, "document", d);
+    return d;
+}
 
-    json_t *goals = json_array();
-    for (guint i = 0; i < doc->goals->len; i++)
-        json_array_append_new(goals, goal_json(g_ptr_array_index(doc->goals, i)));
-    json_object_set_new(root, "goals", goals);
+static json_t *goal_item(const kp_document *doc, guint i)
+{
+    return goal_json(g_ptr_array_index(doc->goals, i));
+}
 
-    json_t *diags = json_array();
-    for (guint i = 0; i < doc->diagnostics->len; i++)
-        json_array_append_new(diags, diagnostic_to_json(g_ptr_array_index(doc->diagnostics, i)));
-    json_object_set_new(root, "diagnostics", diags);
+static json_t *diagnostic_item(const kp_document *doc, guint i)
+{
+    return diagnostic_to_json(g_ptr_array_index(doc->diagnostics, i));
+}
+
+/* kpi-json's members: a small one built whole (BUILD), or an array of the
+ * model's ITEMS (offset of the GPtrArray in kp_document) built one item at
+ * a time (ITEM), so that a long document is written without its whole
+ * tree in memory (document_json_text). */
+typedef struct {
+    const char *key;
+    json_t *(*build)(const kp_document *doc);
+    size_t items;
+    json_t *(*item)(const kp_document *doc, guint i);
+} doc_member;
+
+static const doc_member doc_members[] = {
+    {"format", format_json, 0, NULL},
+    {"source", source_json, 0, NULL},
+    {"document", about_json, 0, NULL},
+    {"goals", NULL, offsetof(kp_document, goals), goal_item},
+    {"diagnostics", NULL, offsetof(kp_document, diagnostics), diagnostic_item},
+};
+
+#define N_DOC_MEMBERS (sizeof doc_members / sizeof doc_members[0])
+
+static guint member_items(const kp_document *doc, const doc_member *m)
+{
+    return (*(GPtrArray *const *)((const char *)doc + m->items))->len;
+}
+
+json_t *document_to_json(const kp_document *doc)
+{
+    json_t *root = json_object();
+    for (size_t k = 0; k < N_DOC_MEMBERS; k++) {
+        const doc_member *m = &doc_members[k];
+        json_t *v = m->build ? m->build(doc) : json_array();
+        for (guint i = 0; !m->build && i < member_items(doc, m); i++)
+            json_array_append_new(v, m->item(doc, i));
+        json_object_set_new(root, m->key, v);
+    }
     return root;
+}
+
+/* Writes member M of DOC's root as write_value would at DEPTH 1. */
+static bool write_member(GString *out, const kp_document *doc, const doc_member *m, bool pretty)
+{
+    if (m->build) {
+        json_t *v = m->build(doc);
+        bool ok = write_value(out, v, pretty, 1);
+        json_decref(v);
+        return ok;
+    }
+    guint n = member_items(doc, m);
+    bool ok = true;
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < n && ok; i++) {
+        if (i)
+            g_string_append_c(out, ',');
+        if (pretty)
+            newline(out, 2);
+        json_t *v = m->item(doc, i);
+        ok = write_value(out, v, pretty, 2);
+        json_decref(v);
+    }
+    if (pretty && n)
+        newline(out, 1);
+    g_string_append_c(out, ']');
+    return ok;
+}
+
+char *document_json_text(const kp_document *doc, bool pretty)
+{
+    const char *keys[N_DOC_MEMBERS];
+    for (size_t k = 0; k < N_DOC_MEMBERS; k++)
+        keys[k] = doc_members[k].key;
+    qsort(keys, N_DOC_MEMBERS, sizeof *keys, key_sort);
+    GString *out = g_string_new("{");
+    bool ok = true;
+    for (size_t k = 0; k < N_DOC_MEMBERS && ok; k++) {
+        const doc_member *m = doc_members;
+        while (strcmp(m->key, keys[k]) != 0)
+            m++;
+        if (k)
+            g_string_append_c(out, ',');
+        if (pretty)
+            newline(out, 1);
+        write_string(out, m->key, strlen(m->key));
+        g_string_append(out, pretty ? ": " : ":");
+        ok = write_member(out, doc, m, pretty);
+    }
+    if (!ok) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    g_string_append(out, pretty ? "\n}\n" : "}");
+    return g_string_free(out, FALSE);
 }
 
 /* ---- reading kpi-json back ------------------------------------------------- */

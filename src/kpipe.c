@@ -85,9 +85,7 @@ static void child_send(int fd, const char *file, const kp_pdf_options *pdf,
     kp_document *doc = kp_document_load(file, pdf, rules, NULL, &err);
     char *out;
     if (doc) {
-        json_t *v = document_to_json(doc);
-        char *text = json_write(v, false);
-        json_decref(v);
+        char *text = document_json_text(doc, false);
         out = g_strconcat("D", text, NULL);
         g_free(text);
         document_free(doc);

@@ -713,9 +713,7 @@ static char *render_document(const kp_document *doc, const read_options *o, bool
     if (csv)
         return document_to_csv(doc, (o->bom ? KP_CSV_BOM : 0) |
                                         (o->keep_formulas ? KP_CSV_KEEP_FORMULAS : 0));
-    json_t *json = document_to_json(doc);
-    char *text = json_write(json, o->pretty);
-    json_decref(json);
+    char *text = document_json_text(doc, o->pretty);
     if (!text)
         kp_error_set(err, KP_ERR_OUTPUT, file, 0, 0, 0, "a figure is not a finite number");
     return text;

@@ -441,9 +441,7 @@ bool store_ingest(kp_store *s, const kp_document *doc, const char *file, bool *a
                                        "tII", town, (sqlite3_int64)first, (sqlite3_int64)last)
                             : 0;
     int edition = document_edition(doc);
-    json_t *j = document_to_json(doc);
-    char *kpi_json = json_write(j, false);
-    json_decref(j);
+    char *kpi_json = document_json_text(doc, false);
     char *name = g_path_get_basename(file);
     sqlite3_int64 doc_id =
         ok && plan && kpi_json

@@ -13,6 +13,10 @@
 
 /* The kpi-json/1 value of DOC (new reference). */
 json_t *document_to_json(const kp_document *doc);
+/* json_write(document_to_json(DOC), PRETTY), the same bytes, written a
+ * goal and a diagnostic at a time: the document's whole tree is never in
+ * memory. NULL as json_write. Newly allocated. */
+char *document_json_text(const kp_document *doc, bool pretty);
 /* One diagnostic (spec: Diagnostic). */
 json_t *diagnostic_to_json(const kp_diagnostic *d);
 /* One Quantity; a target (TARGET true) always has fy, other figures only a
