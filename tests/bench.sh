@@ -1,6 +1,6 @@
 #!/bin/sh
 # make bench: kpipe against poppler's own pdftotext on the same corpora.
-#   - the five Calc/Chromium fixtures joined (qpdf) to 128, 1,280 and 4,992
+#   - the five Calc/Chromium fixtures joined (qpdf) to 108, 1,080 and 4,212
 #     pages, and a corpus of 130 pages mixing every fixture family;
 #   - for each, `pdftotext -layout`, `kpipe extract` (default -j: pages read
 #     by one process a core) and `kpipe extract -j 1`, runs alternating in
@@ -93,7 +93,7 @@ corpus "every fixture family" "$dir/families.pdf" "$runs"
 corpus "fixtures x40" "$dir/corpus1300.pdf" "$(( (runs + 2) / 3 ))"
 corpus "fixtures x156" "$dir/corpus5000.pdf" 1
 # the goals of issue #17, from the summary: wall ratios, and peak RSS and
-# time a page from 128 to 4,992 pages
+# time a page from 108 to 4,212 pages
 python3 - "$dir/summary" <<'PY'
 import sys
 rows = {}
