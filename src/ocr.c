@@ -650,6 +650,134 @@ static void read_again(kp_ocr *ocr, TessPageSegMode mode, ocr_read *first, const
     ocr_read_clear(&second);
 }
 
+/* The mean confidence of a read's symbols, 0 with none. */
+static double mean_confidence(const ocr_read *rd)
+{
+    double sum = 0;
+    for (guint i = 0; i < rd->symbols->len; i++)
+        sum += g_array_index(rd->symbols, ocr_symbol, i).confidence;
+    return rd->symbols->len ? sum / rd->symbols->len : 0;
+}
+
+/* A one-line cell of text read raw is read again as a line (Tesseract's
+ * own line model): raw, kanji come out as lookalikes far more often
+ * (入会 as 和会, 児童 as 上, 荷額 as 茶谷) while a line's read of the same
+ * cell is as confident or more. The line's read is kept unless it is less
+ * confident by more than this (mean of 100), or reads as a figure or a
+ * mark, which the raw read is there for (a short 2件 split into strokes),
+ * or differs in its Latin letters and digits (same_latin).
+ * A read shorter than TEXT_LINE_MIN_CHARS (a dash, 人) is no line of text. */
+#define TEXT_LINE_MARGIN 5.0
+#define TEXT_LINE_MIN_CHARS 3
+
+/* The ASCII letters and digits of TEXT, in order. */
+static GString *latin_of(const char *text)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *c = text; *c; c++)
+        if (g_ascii_isalnum(*c))
+            g_string_append_c(s, *c);
+    return s;
+}
+
+/* Do A and B hold the same ASCII letters and digits, in order? A read
+ * again as text is to mend kana, kanji and circled numbers, never a
+ * figure, a year or a code (H28 read again as H2S8, 75% as 757%). */
+static bool same_latin(const char *a, const char *b)
+{
+    GString *la = latin_of(a), *lb = latin_of(b);
+    bool same = g_string_equal(la, lb);
+    g_string_free(la, TRUE);
+    g_string_free(lb, TRUE);
+    return same;
+}
+
+static void text_line_read_again(kp_ocr *ocr, ocr_read *first)
+{
+    if (first->symbols->len < TEXT_LINE_MIN_CHARS)
+        return;
+    ocr_read line = {0};
+    recognise(ocr, PSM_SINGLE_LINE, &line);
+    if (line.symbols->len && !looks_like_figure(line.text->str) &&
+        !looks_like_mark(line.text->str) && !lookalike_in_number(line.text->str) &&
+        same_latin(line.text->str, first->text->str) &&
+        mean_confidence(&line) + TEXT_LINE_MARGIN >= mean_confidence(first)) {
+        ocr_read t = *first;
+        *first = line;
+        line = t;
+    }
+    ocr_read_clear(&line);
+}
+
+/* The lines of a block read (each symbol carries its line's box), top
+ * and bottom rows of each: int pairs. */
+static GArray *read_lines(const ocr_read *rd)
+{
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint i = 0; i < rd->symbols->len; i++) {
+        const ocr_symbol *sym = &g_array_index(rd->symbols, ocr_symbol, i);
+        if (sym->line_start) {
+            g_array_append_val(lines, sym->t);
+            g_array_append_val(lines, sym->b);
+        }
+    }
+    return lines;
+}
+
+/* A cell of several lines of text, read as a block, is read again a line
+ * at a time, each where the block read found it (to the middles of the
+ * gaps around it) and as Tesseract's line model reads a line: in a block,
+ * kana of long lines drop out (引き続 for 引き続き) and kanji turn into
+ * lookalikes. Kept on the terms of text_line_read_again. PAPER is W×H,
+ * at PPI. */
+static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const unsigned char *paper, int w,
+                                  int h, int ppi)
+{
+    GArray *found = read_lines(first);
+    guint n = found->len / 2;
+    const int *edge = (const int *)(void *)found->data;
+    bool apart = true; /* lines that overlap: the block read stands */
+    for (guint i = 1; i < n; i++)
+        apart &= edge[2 * i - 1] <= edge[2 * i];
+    if (first->symbols->len < TEXT_LINE_MIN_CHARS || n < 2 || !apart) {
+        g_array_free(found, TRUE);
+        return;
+    }
+    ocr_read lines = {0};
+    lines.symbols = g_array_new(FALSE, FALSE, sizeof(ocr_symbol));
+    lines.text = g_string_new(NULL);
+    lines.least = 100;
+    for (guint i = 0; i < n; i++) {
+        int top = i == 0 ? 0 : (edge[2 * i - 1] + edge[2 * i]) / 2;
+        int bottom = i + 1 == n ? h : (edge[2 * i + 1] + edge[2 * i + 2]) / 2;
+        /* a line on an image of its own: Tesseract reads a rectangle of
+         * the cell's image far worse than the same rows alone */
+        ocr->f.TessBaseAPISetImage(ocr->api, paper + (size_t)top * w, w, bottom - top, 1, w);
+        ocr->f.TessBaseAPISetSourceResolution(ocr->api, ppi);
+        ocr_read line = {0};
+        recognise(ocr, PSM_SINGLE_LINE, &line);
+        for (guint k = 0; k < line.symbols->len; k++) {
+            ocr_symbol *sym = &g_array_index(line.symbols, ocr_symbol, k);
+            sym->line_start = k == 0;
+            sym->t += top, sym->b += top;
+            g_string_append(lines.text, sym->text);
+            lines.least = MIN(lines.least, sym->confidence);
+        }
+        g_array_append_vals(lines.symbols, line.symbols->data, line.symbols->len);
+        g_array_set_size(line.symbols, 0); /* the texts are lines' now */
+        ocr_read_clear(&line);
+    }
+    g_array_free(found, TRUE);
+    if (lines.symbols->len && !looks_like_figure(lines.text->str) &&
+        same_latin(lines.text->str, first->text->str) &&
+        mean_confidence(&lines) + TEXT_LINE_MARGIN >= mean_confidence(first)) {
+        ocr_read t = *first;
+        *first = lines;
+        lines = t;
+    }
+    ocr_read_clear(&lines);
+}
+
 /* ---- symbols to glyph boxes ---------------------------------------------- */
 
 /* A glyph's box reaches this share of its line's ink height above and below
@@ -800,6 +928,10 @@ static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int w
         char *charset = digits_for_lookalikes(rd.text->str);
         read_again(ocr, again, &rd, charset, true);
         g_free(charset);
+    } else if (lines == 1 && !one_char) {
+        text_line_read_again(ocr, &rd);
+    } else if (lines > 1) {
+        text_lines_read_again(ocr, &rd, paper, w, h, (int)lround(scale * 72.0));
     }
     /* back to page pixels */
     for (guint i = 0; i < rd.symbols->len; i++) {

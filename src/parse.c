@@ -491,10 +491,24 @@ static kp_measure *measure_titled_near(kp_goal *goal, const char *title)
     return tie ? NULL : found;
 }
 
+/* Does GOAL have a summary list that does not name measure N? */
+static bool unlisted_measure(const kp_goal *goal, int n)
+{
+    bool listed = false;
+    for (guint i = 0; i < goal->measures->len; i++) {
+        const kp_measure *m = g_ptr_array_index(goal->measures, i);
+        if (m->summary_title && m->number == n)
+            return false;
+        listed |= m->summary_title != NULL;
+    }
+    return listed;
+}
+
 /* In a document read by OCR, measure N as read with TITLE, or, where N is
- * doubtful — beyond the next one, or a measure of another title — the
- * measure whose title TITLE is (③④商工業の振興 read for ②商工業の振興). */
-static int measure_by_title(const parser *p, kp_goal *goal, int n, const char *title)
+ * doubtful — beyond the next one, a measure of another title, or in a
+ * DETAIL table one the goal's summary list does not name — the measure
+ * whose title TITLE is (③④商工業の振興 read for ②商工業の振興). */
+static int measure_by_title(const parser *p, kp_goal *goal, int n, const char *title, bool detail)
 {
     if (p->doc->source.ocr_pages == 0 || !title || !*title)
         return n;
@@ -503,7 +517,8 @@ static int measure_by_title(const parser *p, kp_goal *goal, int n, const char *t
     guint most = MAX(1, (guint)(g_utf8_strlen(key, -1) * MEASURE_TITLE_NEAR_SHARE));
     bool titled = had && (had->summary_title || had->detail_title);
     bool doubtful = n > goal_last_measure(goal) + 1 ||
-                    (titled && measure_title_distance(had, key, most) == G_MAXUINT);
+                    (titled && measure_title_distance(had, key, most) == G_MAXUINT) ||
+                    (detail && unlisted_measure(goal, n));
     g_free(key);
     kp_measure *near = doubtful ? measure_titled_near(goal, title) : NULL;
     return near ? near->number : n;
@@ -537,6 +552,30 @@ static int measure_number_as_read(parser *p, const kp_goal *goal, int n, const k
     return n;
 }
 
+/* A measure number read by OCR twice over (③④江別市…: one circled number
+ * read as two): in a summary list, which names each measure once, the one
+ * of the two that follows the goal's last measure; in a detail table,
+ * where a measure's rows follow one another, the first unless it lies
+ * beyond the next measure. The second is taken off TITLE. Said
+ * (ocr-uncertain). */
+static void number_read_twice(parser *p, const kp_goal *goal, int *n, char **title,
+                              const kp_location *where, bool detail)
+{
+    int second = *title ? circled_number(g_utf8_get_char(*title)) : 0;
+    if (p->doc->source.ocr_pages == 0 || !second)
+        return;
+    int first = *n, next = goal_last_measure(goal) + 1;
+    if (detail ? first > next && second <= next : second == next && first != next)
+        *n = second;
+    char *rest = g_strdup(g_utf8_next_char(*title));
+    g_free(*title);
+    *title = g_strchug(rest);
+    say_once(p, goal->number, where,
+             g_strdup_printf(_("Goal %d: a measure number read by OCR as two (%d and %d) is "
+                               "taken for measure %d, the one that follows in order."),
+                             goal->number, first, second, *n));
+}
+
 int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_location *where,
                     bool detail)
 {
@@ -545,7 +584,8 @@ int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_locatio
     char *text = trimmed(cell);
     kp_measure *m = NULL;
     if (match_numbered(p, "measure", text, &n, &title)) {
-        int by_title = measure_by_title(p, goal, n, title);
+        number_read_twice(p, goal, &n, &title, where, detail);
+        int by_title = measure_by_title(p, goal, n, title, detail);
         m = goal_measure(goal, by_title != n ? by_title : measure_number_as_read(p, goal, n, where),
                          true);
     } else if (*text) {
