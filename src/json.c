@@ -363,30 +363,29 @@ static json_t *row_json(const kp_row *r)
     return o;
 }
 
-static json_t *goal_json(const kp_goal *g)
+static json_t *measure_json(const void *element)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "number", json_integer(g->number));
-    json_object_set_new(o, "title", string_or_null(g->title));
-    json_t *measures = json_array();
-    for (guint i = 0; i < g->measures->len; i++) {
-        const kp_measure *m = g_ptr_array_index(g->measures, i);
-        json_t *mo = json_object();
-        json_object_set_new(mo, "number", json_integer(m->number));
-        json_object_set_new(mo, "title", string_or_null(m->title));
-        json_object_set_new(mo, "kpis", strings_json(m->kpis));
-        json_array_append_new(measures, mo);
-    }
-    json_object_set_new(o, "measures", measures);
-    json_t *rows = json_array();
-    for (guint i = 0; i < g->rows->len; i++)
-        json_array_append_new(rows, row_json(g_ptr_array_index(g->rows, i)));
-    json_object_set_new(o, "rows", rows);
-    json_t *indicators = json_array();
-    for (guint i = 0; i < g->indicators->len; i++)
-        json_array_append_new(indicators, row_json(g_ptr_array_index(g->indicators, i)));
-    json_object_set_new(o, "indicators", indicators);
-    return o;
+    const kp_measure *m = element;
+    json_t *mo = json_object();
+    json_object_set_new(mo, "number", json_integer(m->number));
+    json_object_set_new(mo, "title", string_or_null(m->title));
+    json_object_set_new(mo, "kpis", strings_json(m->kpis));
+    return mo;
+}
+
+static json_t *any_row_json(const void *element)
+{
+    return row_json(element);
+}
+
+static json_t *goal_number_json(const void *owner)
+{
+    return json_integer(((const kp_goal *)owner)->number);
+}
+
+static json_t *goal_title_json(const void *owner)
+{
+    return string_or_null(((const kp_goal *)owner)->title);
 }
 
 static json_t *int_or_null(int v)
@@ -411,14 +410,15 @@ json_t *diagnostic_to_json(const kp_diagnostic *d)
     return o;
 }
 
-static json_t *format_json(const kp_document *doc)
+static json_t *format_json(const void *owner)
 {
-    (void)doc;
+    (void)owner;
     return json_string("kpi-json/1");
 }
 
-static json_t *source_json(const kp_document *doc)
+static json_t *source_json(const void *owner)
 {
+    const kp_document *doc = owner;
     json_t *src = json_object();
     json_object_set_new(src, "name", string_or_null(doc->source.name));
     json_object_set_new(src, "sha256", json_string(doc->source.sha256));
@@ -430,8 +430,9 @@ static json_t *source_json(const kp_document *doc)
     return src;
 }
 
-static json_t *about_json(const kp_document *doc)
+static json_t *about_json(const void *owner)
 {
+    const kp_document *doc = owner;
     json_t *d = json_object();
     json_object_set_new(d, "title", string_or_null(doc->title));
     json_object_set_new(d, "municipality", string_or_null(doc->municipality));
@@ -450,108 +451,183 @@ static json_t *about_json(const kp_document *doc)
     return d;
 }
 
-static json_t *goal_item(const kp_document *doc, guint i)
+static json_t *any_diagnostic_json(const void *element)
 {
-    return goal_json(g_ptr_array_index(doc->goals, i));
+    return diagnostic_to_json(element);
 }
 
-static json_t *diagnostic_item(const kp_document *doc, guint i)
-{
-    return diagnostic_to_json(g_ptr_array_index(doc->diagnostics, i));
-}
-
-/* kpi-json's members: a small one built whole (BUILD), or an array of the
- * model's ITEMS (offset of the GPtrArray in kp_document) built one item at
- * a time (ITEM), so that a long document is written without its whole
- * tree in memory (document_json_text). */
+/* An object of kpi-json as a table of its members: each a value built
+ * whole (BUILD), or an array of the model's elements (ITEMS: the offset of
+ * the GPtrArray in the owner), each built alone (ITEM) or itself an object
+ * of members (OBJECT). The same table builds the jansson tree
+ * (object_json) and writes the text an element at a time (write_object),
+ * so that a long document is never held as one tree. */
+typedef struct member member;
 typedef struct {
-    const char *key;
-    json_t *(*build)(const kp_document *doc);
-    size_t items;
-    json_t *(*item)(const kp_document *doc, guint i);
-} doc_member;
+    const member *members;
+    size_t n;
+} member_table;
 
-static const doc_member doc_members[] = {
-    {"format", format_json, 0, NULL},
-    {"source", source_json, 0, NULL},
-    {"document", about_json, 0, NULL},
-    {"goals", NULL, offsetof(kp_document, goals), goal_item},
-    {"diagnostics", NULL, offsetof(kp_document, diagnostics), diagnostic_item},
+struct member {
+    const char *key;
+    json_t *(*build)(const void *owner);
+    size_t items;
+    json_t *(*item)(const void *element);
+    const member_table *object;
 };
 
-#define N_DOC_MEMBERS (sizeof doc_members / sizeof doc_members[0])
+#define TABLE(m) {m, sizeof m / sizeof m[0]}
 
-static guint member_items(const kp_document *doc, const doc_member *m)
+static const member goal_members[] = {
+    {"number", goal_number_json, 0, NULL, NULL},
+    {"title", goal_title_json, 0, NULL, NULL},
+    {"measures", NULL, offsetof(kp_goal, measures), measure_json, NULL},
+    {"rows", NULL, offsetof(kp_goal, rows), any_row_json, NULL},
+    {"indicators", NULL, offsetof(kp_goal, indicators), any_row_json, NULL},
+};
+static const member_table goal_table = TABLE(goal_members);
+
+static const member document_members[] = {
+    {"format", format_json, 0, NULL, NULL},
+    {"source", source_json, 0, NULL, NULL},
+    {"document", about_json, 0, NULL, NULL},
+    {"goals", NULL, offsetof(kp_document, goals), NULL, &goal_table},
+    {"diagnostics", NULL, offsetof(kp_document, diagnostics), any_diagnostic_json, NULL},
+};
+static const member_table document_table = TABLE(document_members);
+
+static const GPtrArray *member_items(const void *owner, const member *m)
 {
-    return (*(GPtrArray *const *)((const char *)doc + m->items))->len;
+    return *(GPtrArray *const *)((const char *)owner + m->items);
+}
+
+static json_t *object_json(const void *owner, const member_table *t)
+{
+    json_t *o = json_object();
+    for (size_t k = 0; k < t->n; k++) {
+        const member *m = &t->members[k];
+        json_t *v = m->build ? m->build(owner) : json_array();
+        const GPtrArray *items = m->build ? NULL : member_items(owner, m);
+        for (guint i = 0; items && i < items->len; i++) {
+            const void *e = g_ptr_array_index(items, i);
+            json_array_append_new(v, m->object ? object_json(e, m->object) : m->item(e));
+        }
+        json_object_set_new(o, m->key, v);
+    }
+    return o;
 }
 
 json_t *document_to_json(const kp_document *doc)
 {
-    json_t *root = json_object();
-    for (size_t k = 0; k < N_DOC_MEMBERS; k++) {
-        const doc_member *m = &doc_members[k];
-        json_t *v = m->build ? m->build(doc) : json_array();
-        for (guint i = 0; !m->build && i < member_items(doc, m); i++)
-            json_array_append_new(v, m->item(doc, i));
-        json_object_set_new(root, m->key, v);
-    }
-    return root;
+    return object_json(doc, &document_table);
 }
 
-/* Writes member M of DOC's root as write_value would at DEPTH 1. */
-static bool write_member(GString *out, const kp_document *doc, const doc_member *m, bool pretty)
+/* Canonical text written as it is made: what has gathered in OUT goes to
+ * SINK each time it passes FLUSH_BYTES. */
+#define FLUSH_BYTES 65536
+
+typedef struct {
+    GString *out;
+    bool pretty;
+    kp_json_sink sink;
+    void *ctx;
+    bool ok;
+} json_writer;
+
+static void writer_flush(json_writer *w, bool always)
+{
+    if (!always && w->out->len < FLUSH_BYTES)
+        return;
+    if (w->ok && w->out->len)
+        w->ok = w->sink(w->ctx, w->out->str, w->out->len);
+    g_string_truncate(w->out, 0);
+}
+
+static void write_built(json_writer *w, json_t *v, int depth)
+{
+    w->ok = w->ok && write_value(w->out, v, w->pretty, depth);
+    json_decref(v);
+    writer_flush(w, false);
+}
+
+static void write_object(json_writer *w, const void *owner, const member_table *t, int depth);
+
+/* Member M of OWNER, as write_value writes it at DEPTH. */
+static void write_member(json_writer *w, const void *owner, const member *m, int depth)
 {
     if (m->build) {
-        json_t *v = m->build(doc);
-        bool ok = write_value(out, v, pretty, 1);
-        json_decref(v);
-        return ok;
+        write_built(w, m->build(owner), depth);
+        return;
     }
-    guint n = member_items(doc, m);
-    bool ok = true;
-    g_string_append_c(out, '[');
-    for (guint i = 0; i < n && ok; i++) {
+    const GPtrArray *items = member_items(owner, m);
+    g_string_append_c(w->out, '[');
+    for (guint i = 0; i < items->len && w->ok; i++) {
         if (i)
-            g_string_append_c(out, ',');
-        if (pretty)
-            newline(out, 2);
-        json_t *v = m->item(doc, i);
-        ok = write_value(out, v, pretty, 2);
-        json_decref(v);
+            g_string_append_c(w->out, ',');
+        if (w->pretty)
+            newline(w->out, depth + 1);
+        const void *e = g_ptr_array_index(items, i);
+        if (m->object)
+            write_object(w, e, m->object, depth + 1);
+        else
+            write_built(w, m->item(e), depth + 1);
     }
-    if (pretty && n)
-        newline(out, 1);
-    g_string_append_c(out, ']');
-    return ok;
+    if (w->pretty && items->len)
+        newline(w->out, depth);
+    g_string_append_c(w->out, ']');
+}
+
+/* OWNER's object, its members in canonical key order. */
+static void write_object(json_writer *w, const void *owner, const member_table *t, int depth)
+{
+    const char **keys = g_new(const char *, t->n);
+    for (size_t k = 0; k < t->n; k++)
+        keys[k] = t->members[k].key;
+    qsort(keys, t->n, sizeof *keys, key_sort);
+    g_string_append_c(w->out, '{');
+    for (size_t k = 0; k < t->n && w->ok; k++) {
+        const member *m = t->members;
+        while (strcmp(m->key, keys[k]) != 0)
+            m++;
+        if (k)
+            g_string_append_c(w->out, ',');
+        if (w->pretty)
+            newline(w->out, depth + 1);
+        write_string(w->out, m->key, strlen(m->key));
+        g_string_append(w->out, w->pretty ? ": " : ":");
+        write_member(w, owner, m, depth + 1);
+    }
+    g_free(keys);
+    if (w->pretty && t->n)
+        newline(w->out, depth);
+    g_string_append_c(w->out, '}');
+}
+
+bool document_json_write(const kp_document *doc, bool pretty, kp_json_sink sink, void *ctx)
+{
+    json_writer w = {g_string_new(NULL), pretty, sink, ctx, true};
+    write_object(&w, doc, &document_table, 0);
+    if (pretty)
+        g_string_append_c(w.out, '\n');
+    writer_flush(&w, true);
+    g_string_free(w.out, TRUE);
+    return w.ok;
+}
+
+static bool append_to_string(void *ctx, const char *data, size_t len)
+{
+    g_string_append_len(ctx, data, (gssize)len);
+    return true;
 }
 
 char *document_json_text(const kp_document *doc, bool pretty)
 {
-    const char *keys[N_DOC_MEMBERS];
-    for (size_t k = 0; k < N_DOC_MEMBERS; k++)
-        keys[k] = doc_members[k].key;
-    qsort(keys, N_DOC_MEMBERS, sizeof *keys, key_sort);
-    GString *out = g_string_new("{");
-    bool ok = true;
-    for (size_t k = 0; k < N_DOC_MEMBERS && ok; k++) {
-        const doc_member *m = doc_members;
-        while (strcmp(m->key, keys[k]) != 0)
-            m++;
-        if (k)
-            g_string_append_c(out, ',');
-        if (pretty)
-            newline(out, 1);
-        write_string(out, m->key, strlen(m->key));
-        g_string_append(out, pretty ? ": " : ":");
-        ok = write_member(out, doc, m, pretty);
-    }
-    if (!ok) {
-        g_string_free(out, TRUE);
+    GString *text = g_string_new(NULL);
+    if (!document_json_write(doc, pretty, append_to_string, text)) {
+        g_string_free(text, TRUE);
         return NULL;
     }
-    g_string_append(out, pretty ? "\n}\n" : "}");
-    return g_string_free(out, FALSE);
+    return g_string_free(text, FALSE);
 }
 
 /* ---- reading kpi-json back ------------------------------------------------- */

@@ -706,17 +706,33 @@ static int finish(kp_error *err)
     return status;
 }
 
-/* One document rendered as OPTIONS ask (kpi-json or CSV); newly allocated. */
-static char *render_document(const kp_document *doc, const read_options *o, bool csv,
-                             const char *file, kp_error *err)
+static bool append_to_output(void *out, const char *data, size_t len)
 {
-    if (csv)
-        return document_to_csv(doc, (o->bom ? KP_CSV_BOM : 0) |
-                                        (o->keep_formulas ? KP_CSV_KEEP_FORMULAS : 0));
-    char *text = document_json_text(doc, o->pretty);
-    if (!text)
+    return output_append(out, data, len);
+}
+
+/* DOC, read from FILE, written to PATH as OPTIONS ask: kpi-json as it is
+ * made (never whole in memory), or CSV. False with ERR set. */
+static bool write_document(const kp_document *doc, const read_options *o, bool csv,
+                           const char *file, const char *path, kp_error *err)
+{
+    if (csv) {
+        char *text = document_to_csv(doc, (o->bom ? KP_CSV_BOM : 0) |
+                                              (o->keep_formulas ? KP_CSV_KEEP_FORMULAS : 0));
+        bool ok = output_write(path, text, strlen(text), err);
+        g_free(text);
+        return ok;
+    }
+    kp_output *out = output_open(path, err);
+    if (!out)
+        return false;
+    bool made = document_json_write(doc, o->pretty, append_to_output, out);
+    bool ok = output_close(out, made, err);
+    if (ok && !made) {
         kp_error_set(err, KP_ERR_OUTPUT, file, 0, 0, 0, "a figure is not a finite number");
-    return text;
+        ok = false;
+    }
+    return ok;
 }
 
 /* One input of a batch, read in a child process of its own. */
@@ -792,10 +808,8 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
     if (doc && o->db) {
         done = ingest_document(doc, it->file, o, &err);
     } else if (doc) {
-        char *text = render_document(doc, o, csv, it->file, &err);
-        if (text && output_write(it->out, text, strlen(text), &err))
+        if (write_document(doc, o, csv, it->file, it->out, &err))
             summarise_errors(it->file, doc);
-        g_free(text);
     }
     document_free(doc);
     int status = done;
@@ -1009,10 +1023,8 @@ static int cmd_extract(read_options *o)
     const char *file = o->inputs[0];
     kp_document *doc = kp_document_load(file, &o->pdf, rules, NULL, &err);
     if (doc) {
-        char *text = render_document(doc, o, csv, file, &err);
-        if (text && output_write(o->out, text, strlen(text), &err)) /* sets err on failure */
+        if (write_document(doc, o, csv, file, o->out, &err)) /* sets err on failure */
             summarise_errors(file, doc);
-        g_free(text);
     }
     document_free(doc);
     rules_free(rules);

@@ -13,9 +13,15 @@
 
 /* The kpi-json/1 value of DOC (new reference). */
 json_t *document_to_json(const kp_document *doc);
-/* json_write(document_to_json(DOC), PRETTY), the same bytes, written a
- * goal and a diagnostic at a time: the document's whole tree is never in
- * memory. NULL as json_write. Newly allocated. */
+/* Where document_json_write puts its text, a piece at a time; false when
+ * it could not (the write stops). */
+typedef bool (*kp_json_sink)(void *ctx, const char *data, size_t len);
+/* json_write(document_to_json(DOC), PRETTY), the same bytes, made a row
+ * and a diagnostic at a time and handed to SINK as they gather: neither
+ * the document's tree nor its whole text is ever in memory. False when
+ * SINK failed or a number cannot be written (NaN, infinity). */
+bool document_json_write(const kp_document *doc, bool pretty, kp_json_sink sink, void *ctx);
+/* document_json_write's text in one string; NULL as json_write. */
 char *document_json_text(const kp_document *doc, bool pretty);
 /* One diagnostic (spec: Diagnostic). */
 json_t *diagnostic_to_json(const kp_diagnostic *d);
