@@ -1,9 +1,10 @@
 /* kpipe — the grid (see include/kpipe/grid.h). */
 #include "kpipe/grid.h"
 
-static void grid_line_free(gpointer p)
+void grid_line_free(kp_grid_line *l)
 {
-    kp_grid_line *l = p;
+    if (!l)
+        return;
     g_ptr_array_free(l->cells, TRUE);
     if (l->confidence)
         g_array_free(l->confidence, TRUE);
@@ -13,7 +14,7 @@ static void grid_line_free(gpointer p)
 kp_grid *grid_new(void)
 {
     kp_grid *g = g_new0(kp_grid, 1);
-    g->lines = g_ptr_array_new_with_free_func(grid_line_free);
+    g->lines = g_ptr_array_new_with_free_func((GDestroyNotify)grid_line_free);
     return g;
 }
 
@@ -87,3 +88,19 @@ char *grid_to_text(const kp_grid *grid, const char *const *before)
     return g_string_free(s, FALSE);
 }
 
+
+static void grid_sink_line(void *ctx, kp_grid_line *line, bool ocr)
+{
+    (void)ocr;
+    g_ptr_array_add(((kp_grid *)ctx)->lines, line);
+}
+
+static void grid_sink_restart(void *ctx)
+{
+    g_ptr_array_set_size(((kp_grid *)ctx)->lines, 0);
+}
+
+kp_line_sink grid_sink(kp_grid *grid)
+{
+    return (kp_line_sink){grid_sink_line, grid_sink_restart, grid};
+}

@@ -35,6 +35,17 @@ kp_grid *kp_grid_load(const char *file, const kp_pdf_options *pdf, kp_source *so
     return grid;
 }
 
+static void parse_sink_line(void *ps, kp_grid_line *line, bool ocr)
+{
+    parse_line(ps, line, ocr);
+    grid_line_free(line);
+}
+
+static void parse_sink_restart(void *ps)
+{
+    parse_restart(ps);
+}
+
 /* Is DATA kpi-json (an object, first of all)? */
 static bool looks_like_json(const char *data, size_t len)
 {
@@ -60,13 +71,24 @@ kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const
         return doc;
     }
     kp_source source = {0};
-    kp_grid *grid = kp_grid_from_data(file, data, len, pdf, &source, err);
-    g_free(data);
-    if (!grid)
-        return NULL;
-    kp_document *doc = parse_document_traced(grid, rules, &source, file, notes, err);
+    kp_document *doc = NULL;
+    if (pdf_sniff(data, len)) {
+        /* each page parsed as it is laid out: the pages are never all held */
+        kp_parse *ps = parse_begin(rules, notes);
+        kp_line_sink sink = {parse_sink_line, parse_sink_restart, ps};
+        bool read = pdf_read(file, data, len, pdf, &source, &sink, err);
+        g_free(data);
+        if (read)
+            doc = parse_end(ps, &source, file, err);
+        else
+            parse_abort(ps);
+    } else {
+        kp_grid *grid = text_read(file, data, len, &source, err);
+        g_free(data);
+        doc = grid ? parse_document_traced(grid, rules, &source, file, notes, err) : NULL;
+        grid_free(grid);
+    }
     g_free(source.name);
-    grid_free(grid);
     if (doc)
         validate_document(doc);
     return doc;

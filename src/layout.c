@@ -879,6 +879,13 @@ void layout_add_page(kp_layout *l, const kp_page *page)
     g_ptr_array_free(items, TRUE);
 }
 
+kp_grid *layout_take(kp_layout *l)
+{
+    kp_grid *done = l->grid;
+    l->grid = grid_new();
+    return done;
+}
+
 kp_grid *layout_finish(kp_layout *l)
 {
     flush_open(l);

@@ -1,6 +1,6 @@
 /* kpipe — a document read by OCR mended toward the words KPI tables print
  * (rules/ocr.rules: word): 基本目標 read as 基本日標 or 基本目模 is 基本目標
- * again before any rule looks for it. A copy of the grid is mended, the
+ * again before any rule looks for it. A copy of each line is mended, the
  * cells' confidence kept. */
 #include <string.h>
 
@@ -95,22 +95,30 @@ static GArray *words_of(const kp_rules *rules)
     return words;
 }
 
-kp_grid *grid_mended(const kp_grid *grid, const kp_rules *rules)
+GArray *mend_words(const kp_rules *rules)
 {
-    GArray *words = words_of(rules);
-    kp_grid *out = grid_new();
-    for (guint li = 0; li < grid->lines->len; li++) {
-        const kp_grid_line *line = g_ptr_array_index(grid->lines, li);
-        kp_grid_line *copy = grid_add_line(out, line->where);
-        copy->size = line->size;
-        for (guint c = 0; c < line->cells->len; c++) {
-            char *mended = mend_text(g_ptr_array_index(line->cells, c), words);
-            grid_line_add_read_cell(copy, mended, grid_cell_confidence(line, c));
-            g_free(mended);
-        }
-    }
+    return words_of(rules);
+}
+
+void mend_words_free(GArray *words)
+{
+    if (!words)
+        return;
     for (guint k = 0; k < words->len; k++)
         g_free(g_array_index(words, word, k).chars);
     g_array_free(words, TRUE);
-    return out;
+}
+
+kp_grid_line *line_mended(const kp_grid_line *line, const GArray *words)
+{
+    kp_grid_line *copy = g_new0(kp_grid_line, 1);
+    copy->cells = g_ptr_array_new_with_free_func(g_free);
+    copy->where = line->where;
+    copy->size = line->size;
+    for (guint c = 0; c < line->cells->len; c++) {
+        char *mended = mend_text(g_ptr_array_index(line->cells, c), words);
+        grid_line_add_read_cell(copy, mended, grid_cell_confidence(line, c));
+        g_free(mended);
+    }
+    return copy;
 }

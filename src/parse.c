@@ -1334,67 +1334,144 @@ static float ocr_floor(const kp_rules *rules)
     return r && end && *end == '\0' && v >= 0 && v <= 100 ? (float)v : DEFAULT_OCR_FLOOR;
 }
 
-kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, kp_source *source,
-                                   const char *file, GArray *notes, kp_error *err)
-{
-    parser p = {0};
-    p.rules = rules;
-    p.doc = document_new();
-    p.doc->source = *source;
-    memset(source, 0, sizeof *source);
-    p.legends = g_ptr_array_new_with_free_func(legend_free);
-    p.front = g_ptr_array_new_with_free_func(front_line_free);
-    p.notes = notes;
-    p.sum_goal_col = p.sum_measure_col = p.sum_kpi_col = -1;
-    p.ocr_floor = ocr_floor(rules);
-    if (p.doc->source.ocr_pages > 0)
-        document_diagnose(p.doc, KP_SEV_INFO, "ocr", 0, 0, NULL, 0, 0,
-                          _("%d of its %d pages were read by OCR (no usable text layer): figures "
-                            "read with little confidence carry ocr-uncertain warnings."),
-                          p.doc->source.ocr_pages, p.doc->source.pages);
+/* A parse under way, fed a line at a time (parse_begin … parse_end). */
+struct kp_parse {
+    parser p;
+    guint lines;         /* lines fed so far */
+    GArray *words;       /* OCR: rules/ocr.rules words to mend toward, once
+                          * a line read by OCR came */
+};
 
-    kp_grid *mended = p.doc->source.ocr_pages > 0 ? grid_mended(grid, rules) : NULL;
+static void parser_init(kp_parse *ps, const kp_rules *rules, GArray *notes)
+{
+    parser *p = &ps->p;
+    memset(ps, 0, sizeof *ps);
+    p->rules = rules;
+    p->doc = document_new();
+    p->legends = g_ptr_array_new_with_free_func(legend_free);
+    p->front = g_ptr_array_new_with_free_func(front_line_free);
+    p->notes = notes;
+    p->sum_goal_col = p->sum_measure_col = p->sum_kpi_col = -1;
+    p->ocr_floor = ocr_floor(rules);
+}
+
+static void parser_clear(kp_parse *ps)
+{
+    parser *p = &ps->p;
+    table_end(p);
+    g_ptr_array_free(p->legends, TRUE);
+    g_ptr_array_free(p->front, TRUE);
+    g_free(p->table_unit);
+    g_free(p->kpi_line);
+    mend_words_free(ps->words);
+}
+
+kp_parse *parse_begin(const kp_rules *rules, GArray *notes)
+{
+    kp_parse *ps = g_new(kp_parse, 1);
+    parser_init(ps, rules, notes);
+    return ps;
+}
+
+void parse_restart(kp_parse *ps)
+{
+    const kp_rules *rules = ps->p.rules;
+    GArray *notes = ps->p.notes;
+    parser_clear(ps);
+    document_free(ps->p.doc);
+    if (notes) {
+        for (guint i = 0; i < notes->len; i++)
+            g_free(g_array_index(notes, kp_table_note, i).text);
+        g_array_set_size(notes, 0);
+    }
+    parser_init(ps, rules, notes);
+}
+
+void parse_abort(kp_parse *ps)
+{
+    if (!ps)
+        return;
+    parser_clear(ps);
+    document_free(ps->p.doc);
+    g_free(ps);
+}
+
+/* From the first line read by OCR on, the parser mends as for a scan
+ * (source.ocr_pages counts it until parse_end sets the real count). */
+void parse_line(kp_parse *ps, const kp_grid_line *line, bool ocr)
+{
+    parser *p = &ps->p;
+    if (ocr && !ps->words) {
+        ps->words = mend_words(p->rules);
+        p->doc->source.ocr_pages = MAX(p->doc->source.ocr_pages, 1);
+    }
+    kp_grid_line *mended = ps->words ? line_mended(line, ps->words) : NULL;
     if (mended)
-        grid = mended;
-    for (guint li = 0; li < grid->lines->len; li++) {
-        const kp_grid_line *line = g_ptr_array_index(grid->lines, li);
-        if (nonblank_cells(line) == 0) {
-            table_end(&p);
-            p.sum_goal_col = p.sum_measure_col = p.sum_kpi_col = -1;
-            continue;
-        }
-        if (p.table && p.table->ready && nonblank_cells(line) <= 2) {
+        line = mended;
+    guint li = ps->lines++;
+    if (nonblank_cells(line) == 0) {
+        table_end(p);
+        p->sum_goal_col = p->sum_measure_col = p->sum_kpi_col = -1;
+    } else {
+        if (p->table && p->table->ready && nonblank_cells(line) <= 2) {
             char *text = line_raw(line);
-            legend_scan(&p, text); /* a legend in a note row of the table */
+            legend_scan(p, text); /* a legend in a note row of the table */
             g_free(text);
         }
-        if (p.table && table_line(&p, line))
-            continue;
-        if (goal_line(&p, line, li) || heading_line(&p, line, li))
-            continue;
-        table_end(&p);
-        other_line(&p, line);
+        if (!(p->table && table_line(p, line)) && !goal_line(p, line, li) &&
+            !heading_line(p, line, li)) {
+            table_end(p);
+            other_line(p, line);
+        }
     }
-    table_end(&p);
-    if (mended)
-        grid_free(mended);
+    grid_line_free(mended);
+}
 
-    bool any_table = p.tables > 0;
+/* The document read says first that OCR read it (the info comes before the
+ * diagnostics the lines gave). */
+static void say_read_by_ocr(kp_document *doc)
+{
+    document_diagnose(doc, KP_SEV_INFO, "ocr", 0, 0, NULL, 0, 0,
+                      _("%d of its %d pages were read by OCR (no usable text layer): figures "
+                        "read with little confidence carry ocr-uncertain warnings."),
+                      doc->source.ocr_pages, doc->source.pages);
+    GPtrArray *d = doc->diagnostics;
+    gpointer info = g_ptr_array_steal_index(d, d->len - 1);
+    g_ptr_array_insert(d, 0, info);
+}
+
+kp_document *parse_end(kp_parse *ps, kp_source *source, const char *file, kp_error *err)
+{
+    parser *p = &ps->p;
+    table_end(p);
+    p->doc->source = *source;
+    memset(source, 0, sizeof *source);
+    if (p->doc->source.ocr_pages > 0)
+        say_read_by_ocr(p->doc);
+    bool any_table = p->tables > 0;
     if (any_table)
-        finish(&p);
-    if (any_table && p.doc->source.ocr_pages > 0)
-        names_from_summary(p.doc);
-    g_ptr_array_free(p.legends, TRUE);
-    g_ptr_array_free(p.front, TRUE);
-    g_free(p.table_unit);
-    g_free(p.kpi_line);
+        finish(p);
+    if (any_table && p->doc->source.ocr_pages > 0)
+        names_from_summary(p->doc);
+    kp_document *doc = p->doc;
+    parser_clear(ps);
+    g_free(ps);
     if (!any_table) {
         kp_error_set(err, KP_ERR_NO_TABLE, file, 0, 0, 0,
                      _("no KPI table found (no 基本目標 heading with KPI, 基準値 or 目標値 columns)"));
-        document_free(p.doc);
+        document_free(doc);
         return NULL;
     }
-    return p.doc;
+    return doc;
+}
+
+kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, kp_source *source,
+                                   const char *file, GArray *notes, kp_error *err)
+{
+    kp_parse *ps = parse_begin(rules, notes);
+    for (guint li = 0; li < grid->lines->len; li++)
+        parse_line(ps, g_ptr_array_index(grid->lines, li), source->ocr_pages > 0);
+    return parse_end(ps, source, file, err);
 }
 
 kp_document *parse_document(const kp_grid *grid, const kp_rules *rules, kp_source *source,

@@ -55,9 +55,13 @@ typedef struct {
 /* The role of a heading (NFKC, spaces removed), by the col-* rules in the
  * order of the role table; FY receives a year named in it. */
 column_role role_of_heading(const kp_rules *rules, const char *key, int *fy);
-/* A copy of GRID with the words of rules/ocr.rules (word) mended where OCR
- * misread one character of them (mend.c). */
-kp_grid *grid_mended(const kp_grid *grid, const kp_rules *rules);
+/* The words of rules/ocr.rules (word) that line_mended mends toward;
+ * freed by mend_words_free (mend.c). */
+GArray *mend_words(const kp_rules *rules);
+void mend_words_free(GArray *words);
+/* A copy of LINE with WORDS mended where OCR misread one character of
+ * them; freed by grid_line_free. */
+kp_grid_line *line_mended(const kp_grid_line *line, const GArray *words);
 /* In a document read by OCR, the roles of T's columns whose heading no rule
  * names, from their place, and the years of headings that lost their era
  * (ocrfix.c). */

@@ -853,11 +853,23 @@ static bool text_unusable(const char *file, const read_totals *t, kp_ocr_mode mo
     return false;
 }
 
-/* Reads the PAGES pages of DOC into a grid, by OCR as MODE says; NULL with
- * ERR set when a page could not be read or the text is unusable. */
-static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
-                           const kp_pdf_options *options, kp_ocr_mode mode, read_totals *t,
-                           kp_error *err)
+/* Hands the lines of GRID to SINK, OCR as it says, and frees GRID. */
+static void lines_to_sink(kp_grid *grid, const kp_line_sink *sink, bool ocr)
+{
+    for (guint i = 0; i < grid->lines->len; i++) {
+        kp_grid_line *line = g_ptr_array_index(grid->lines, i);
+        g_ptr_array_index(grid->lines, i) = NULL;
+        sink->line(sink->ctx, line, ocr);
+    }
+    grid_free(grid);
+}
+
+/* Reads the PAGES pages of DOC, by OCR as MODE says, their lines handed to
+ * SINK as each page is laid out; false with ERR set when a page could not
+ * be read or the text is unusable. */
+static bool read_pages(const char *file, PopplerDocument *doc, int pages,
+                       const kp_pdf_options *options, kp_ocr_mode mode, read_totals *t,
+                       const kp_line_sink *sink, kp_error *err)
 {
     kp_layout *layout = layout_new();
     gint64 deadline = options->time_limit > 0
@@ -870,7 +882,7 @@ static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
         if (!rp) {
             reader_stop(&reader, false);
             grid_free(layout_finish(layout));
-            return NULL;
+            return false;
         }
         if (page_cut_at_edge(&rp->page)) {
             kp_error_set(err, KP_ERR_PAGE_BOX, file, i + 1, 0, 0,
@@ -879,7 +891,7 @@ static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
                          round(rp->page.width), round(rp->page.height));
             reader_stop(&reader, false); /* (the page is the reader's) */
             grid_free(layout_finish(layout));
-            return NULL;
+            return false;
         }
         if (rp->how == PAGE_OCR_COARSE) {
             t->ocr_refused = true;
@@ -889,7 +901,7 @@ static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
                          rp->dpi, MIN_SCAN_DPI);
             reader_stop(&reader, false);
             grid_free(layout_finish(layout));
-            return NULL;
+            return false;
         }
         t->glyphs += rp->page.glyphs->len;
         t->unreadable += rp->unreadable;
@@ -902,14 +914,11 @@ static kp_grid *read_pages(const char *file, PopplerDocument *doc, int pages,
                 g_string_append_unichar(t->sample, c);
         }
         layout_add_page(layout, &rp->page);
+        lines_to_sink(layout_take(layout), sink, t->ocr_pages > 0);
     }
     reader_stop(&reader, true);
-    kp_grid *grid = layout_finish(layout);
-    if (text_unusable(file, t, mode, err)) {
-        grid_free(grid);
-        return NULL;
-    }
-    return grid;
+    lines_to_sink(layout_finish(layout), sink, t->ocr_pages > 0);
+    return !text_unusable(file, t, mode, err);
 }
 
 /* Has the PDF surely no font, so no text to read: no /Font anywhere in its
@@ -920,12 +929,12 @@ static bool surely_fontless(const char *data, size_t len)
     return !memmem(data, len, "/Font", 5) && !memmem(data, len, "/ObjStm", 7);
 }
 
-kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
-                  kp_source *source, kp_error *err)
+bool pdf_read(const char *file, const char *data, size_t len, const kp_pdf_options *options,
+              kp_source *source, const kp_line_sink *sink, kp_error *err)
 {
     GError *gerr = NULL;
     PopplerDocument *doc = pdf_open(data, len, options->password, &gerr);
-    kp_grid *grid = NULL;
+    bool read = false;
     read_totals totals = {0};
     if (!doc) {
         if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
@@ -953,18 +962,19 @@ kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_o
     if (mode == KP_OCR_AUTO && surely_fontless(data, len))
         mode = KP_OCR_ALWAYS; /* a scan: its pages dealt one a reader at least */
     totals.sample = g_string_new(NULL);
-    grid = read_pages(file, doc, pages, options, mode, &totals, err);
+    read = read_pages(file, doc, pages, options, mode, &totals, sink, err);
     /* a text layer that reads as nonsense (fonts without a Unicode map):
      * the whole document by OCR, as --ocr auto promises */
-    if (!grid && err->kind == KP_ERR_NO_TEXT && mode == KP_OCR_AUTO && !totals.ocr_unavailable &&
+    if (!read && err->kind == KP_ERR_NO_TEXT && mode == KP_OCR_AUTO && !totals.ocr_unavailable &&
         !totals.ocr_refused && totals.ocr_pages == 0) {
         kp_error_clear(err);
         g_string_free(totals.sample, TRUE);
         memset(&totals, 0, sizeof totals);
         totals.sample = g_string_new(NULL);
-        grid = read_pages(file, doc, pages, options, KP_OCR_ALWAYS, &totals, err);
+        sink->restart(sink->ctx);
+        read = read_pages(file, doc, pages, options, KP_OCR_ALWAYS, &totals, sink, err);
     }
-    if (!grid)
+    if (!read)
         goto out;
     source->name = g_filename_display_basename(file); /* UTF-8, whatever the file system's */
     sha256_hex(data, len, source->sha256);
@@ -978,5 +988,17 @@ out:
         g_error_free(gerr);
     if (doc)
         g_object_unref(doc);
+    return read;
+}
+
+kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
+                  kp_source *source, kp_error *err)
+{
+    kp_grid *grid = grid_new();
+    kp_line_sink sink = grid_sink(grid);
+    if (!pdf_read(file, data, len, options, source, &sink, err)) {
+        grid_free(grid);
+        return NULL;
+    }
     return grid;
 }

@@ -31,6 +31,20 @@ typedef struct kp_grid {
 
 kp_grid *grid_new(void);
 void grid_free(kp_grid *grid);
+void grid_line_free(kp_grid_line *line); /* NULL is nothing */
+
+/* Where an input's lines go, in order, as they are laid out (so that pages
+ * need not all be held): LINE takes each line (to free with
+ * grid_line_free), OCR true when its page was read by OCR or one before it
+ * was; RESTART says the lines so far are void (the document is read again,
+ * by OCR). */
+typedef struct kp_line_sink {
+    void (*line)(void *ctx, kp_grid_line *line, bool ocr);
+    void (*restart)(void *ctx);
+    void *ctx;
+} kp_line_sink;
+/* A sink that gathers the lines into GRID (emptied on restart). */
+kp_line_sink grid_sink(kp_grid *grid);
 kp_grid_line *grid_add_line(kp_grid *grid, kp_location where);
 void grid_line_add_cell(kp_grid_line *line, const char *text);
 /* Appends a cell read by OCR with CONFIDENCE (0–100; GRID_CERTAIN for one

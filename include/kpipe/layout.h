@@ -15,7 +15,11 @@
 typedef struct kp_layout kp_layout;
 kp_layout *layout_new(void);
 void layout_add_page(kp_layout *layout, const kp_page *page);
-/* The grid of all pages added; frees LAYOUT. */
+/* The lines laid out since the last call (a table that may go on to the
+ * next page, and lines deferred behind it, not yet among them): they are
+ * final, and the caller's. */
+kp_grid *layout_take(kp_layout *layout);
+/* The grid of all pages added (since the last layout_take); frees LAYOUT. */
 kp_grid *layout_finish(kp_layout *layout);
 
 #endif

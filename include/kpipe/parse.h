@@ -26,6 +26,17 @@ typedef struct kp_table_note {
 kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, kp_source *source,
                                    const char *file, GArray *notes, kp_error *err);
 
+/* The same a line at a time, as an input's lines are laid out (pdf_read):
+ * parse_begin, parse_line for each line in order (OCR: its page, or one
+ * before it, was read by OCR), then parse_end with the input's SOURCE
+ * (moved in) — or parse_abort. parse_restart forgets the lines so far. */
+typedef struct kp_parse kp_parse;
+kp_parse *parse_begin(const kp_rules *rules, GArray *notes);
+void parse_line(kp_parse *ps, const kp_grid_line *line, bool ocr);
+void parse_restart(kp_parse *ps);
+kp_document *parse_end(kp_parse *ps, kp_source *source, const char *file, kp_error *err);
+void parse_abort(kp_parse *ps);
+
 /* Cell parsers, exposed for their unit tests. Each fills the row's arrays. */
 void parse_projects(const kp_rules *rules, const char *cell, kp_row *row);
 void parse_activities(const kp_rules *rules, const char *cell, kp_row *row);

@@ -32,5 +32,10 @@ bool pdf_sniff(const char *data, size_t len);
  * a damaged or encrypted file, or one without a text layer. */
 kp_grid *pdf_load(const char *file, const char *data, size_t len, const kp_pdf_options *options,
                   kp_source *source, kp_error *err);
+/* pdf_load with the lines handed to SINK as each page is laid out, not
+ * gathered: no more than a page or an unfinished table is held. On failure
+ * (false, ERR set) what SINK was given is void. */
+bool pdf_read(const char *file, const char *data, size_t len, const kp_pdf_options *options,
+              kp_source *source, const kp_line_sink *sink, kp_error *err);
 
 #endif
