@@ -692,16 +692,24 @@ static bool same_latin(const char *a, const char *b)
     return same;
 }
 
+/* Is SECOND, a text cell read again by the line model, kept over FIRST:
+ * something read, no figure, the same Latin letters and digits, and not
+ * less confident by more than TEXT_LINE_MARGIN? */
+static bool keeps_line_read(const ocr_read *first, const ocr_read *second)
+{
+    return second->symbols->len && !looks_like_figure(second->text->str) &&
+           same_latin(second->text->str, first->text->str) &&
+           mean_confidence(second) + TEXT_LINE_MARGIN >= mean_confidence(first);
+}
+
 static void text_line_read_again(kp_ocr *ocr, ocr_read *first)
 {
     if (first->symbols->len < TEXT_LINE_MIN_CHARS)
         return;
     ocr_read line = {0};
     recognise(ocr, PSM_SINGLE_LINE, &line);
-    if (line.symbols->len && !looks_like_figure(line.text->str) &&
-        !looks_like_mark(line.text->str) && !lookalike_in_number(line.text->str) &&
-        same_latin(line.text->str, first->text->str) &&
-        mean_confidence(&line) + TEXT_LINE_MARGIN >= mean_confidence(first)) {
+    if (keeps_line_read(first, &line) && !looks_like_mark(line.text->str) &&
+        !lookalike_in_number(line.text->str)) {
         ocr_read t = *first;
         *first = line;
         line = t;
@@ -768,9 +776,7 @@ static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const unsigned c
         ocr_read_clear(&line);
     }
     g_array_free(found, TRUE);
-    if (lines.symbols->len && !looks_like_figure(lines.text->str) &&
-        same_latin(lines.text->str, first->text->str) &&
-        mean_confidence(&lines) + TEXT_LINE_MARGIN >= mean_confidence(first)) {
+    if (keeps_line_read(first, &lines)) {
         ocr_read t = *first;
         *first = lines;
         lines = t;

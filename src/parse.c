@@ -125,9 +125,12 @@ static size_t strspn_closing(const char *s)
     return (size_t)(p - s);
 }
 
-/* A goal's title within this share of its length (edit distance) of a
- * goal already read is that goal's, as in names_from_summary. */
-#define GOAL_TITLE_NEAR_SHARE 0.34
+/* A name OCR read that differs from one read elsewhere in the document by
+ * at most this share of its characters (edit distance) is that name
+ * misread in one of the two places: a goal's title of a goal already read
+ * (goal_titled_near), a detail table's KPI name or measure title of its
+ * goal's summary list (names_from_summary). */
+#define OCR_NAME_NEAR_SHARE 0.34
 
 /* The number of the goal already read whose title TITLE is near, or 0;
  * *HIGHEST gets the highest goal number read. */
@@ -135,7 +138,7 @@ static int goal_titled_near(const parser *p, const char *title, int *highest)
 {
     int found = 0;
     char *key = cell_key(title);
-    guint most = (guint)(g_utf8_strlen(key, -1) * GOAL_TITLE_NEAR_SHARE);
+    guint most = (guint)(g_utf8_strlen(key, -1) * OCR_NAME_NEAR_SHARE);
     *highest = 0;
     for (guint i = 0; i < p->doc->goals->len; i++) {
         const kp_goal *g = g_ptr_array_index(p->doc->goals, i);
@@ -1257,19 +1260,15 @@ column_role parser_heading_role(const parser *p, const char *key, int *fy)
                                         : role_of_heading(p->rules, key, fy);
 }
 
-/* A name OCR read in a detail table that differs from one of its goal's
- * summary list by at most this share of its characters is that name
- * misread (in one of the two places): the list's is kept, as it prints it. */
-#define OCR_NAME_DISTANCE 0.34
-
 /* The summary list's name nearest to NAME among its goal's KPIs (or
- * measure titles), within OCR_NAME_DISTANCE; NULL when none is. */
+ * measure titles), within OCR_NAME_NEAR_SHARE; NULL when none is (the
+ * list's is kept, as it prints it). */
 static const char *nearest_name(const char *name, GPtrArray *names)
 {
     const char *best = NULL;
     guint best_d = G_MAXUINT;
     glong len = g_utf8_strlen(name, -1);
-    guint most = (guint)(OCR_NAME_DISTANCE * (double)len);
+    guint most = (guint)(OCR_NAME_NEAR_SHARE * (double)len);
     for (guint i = 0; i < names->len; i++) {
         const char *candidate = g_ptr_array_index(names, i);
         guint d = cell_key_distance(name, candidate, most);
