@@ -199,6 +199,14 @@ char *nfkc(const char *s);
 char *heading_text(const char *s);
 /* The goal NUMBER, created and marked as having a detail table. */
 kp_goal *detail_goal(parser *p, int number, char *title, const kp_location *where);
+/* CELL with its wrapping (ASCII and ideographic spaces) taken off. */
+char *trimmed(const char *s);
+/* An ocr-uncertain warning MESSAGE (taken) about goal GOAL, at WHERE or
+ * NULL, once however often the cell that gives it is read. */
+void say_once(const parser *p, int goal, const kp_location *where, char *message);
+
+/* ---- a goal's measures (measure.c) --------------------------------------- */
+
 /* A measure of GOAL named by CELL (①title, or a title alone, numbered in order
  * of first appearance); 0 when CELL names none. */
 int measure_of_cell(parser *p, kp_goal *goal, const char *cell, const kp_location *where,
