@@ -26,11 +26,17 @@ void grid_free(kp_grid *grid)
     g_free(grid);
 }
 
-kp_grid_line *grid_add_line(kp_grid *grid, kp_location where)
+kp_grid_line *grid_line_new(kp_location where)
 {
     kp_grid_line *l = g_new0(kp_grid_line, 1);
     l->cells = g_ptr_array_new_with_free_func(g_free);
     l->where = where;
+    return l;
+}
+
+kp_grid_line *grid_add_line(kp_grid *grid, kp_location where)
+{
+    kp_grid_line *l = grid_line_new(where);
     g_ptr_array_add(grid->lines, l);
     return l;
 }

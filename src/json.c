@@ -138,6 +138,24 @@ static void newline(GString *out, int depth)
         g_string_append(out, "  ");
 }
 
+/* Before item I of a container at DEPTH: its comma, and indented on a line
+ * of its own when PRETTY. */
+static void item_start(GString *out, size_t i, bool pretty, int depth)
+{
+    if (i)
+        g_string_append_c(out, ',');
+    if (pretty)
+        newline(out, depth + 1);
+}
+
+/* A container at DEPTH of N items closed with CLOSE. */
+static void container_end(GString *out, size_t n, bool pretty, int depth, char close)
+{
+    if (pretty && n)
+        newline(out, depth);
+    g_string_append_c(out, close);
+}
+
 static bool write_value(GString *out, const json_t *v, bool pretty, int depth)
 {
     switch (json_typeof(v)) {
@@ -171,16 +189,11 @@ static bool write_value(GString *out, const json_t *v, bool pretty, int depth)
         size_t n = json_array_size(v);
         g_string_append_c(out, '[');
         for (size_t i = 0; i < n; i++) {
-            if (i)
-                g_string_append_c(out, ',');
-            if (pretty)
-                newline(out, depth + 1);
+            item_start(out, i, pretty, depth);
             if (!write_value(out, json_array_get(v, i), pretty, depth + 1))
                 return false;
         }
-        if (pretty && n)
-            newline(out, depth);
-        g_string_append_c(out, ']');
+        container_end(out, n, pretty, depth, ']');
         return true;
     }
     case JSON_OBJECT: {
@@ -194,10 +207,7 @@ static bool write_value(GString *out, const json_t *v, bool pretty, int depth)
         g_string_append_c(out, '{');
         bool ok = true;
         for (i = 0; i < n && ok; i++) {
-            if (i)
-                g_string_append_c(out, ',');
-            if (pretty)
-                newline(out, depth + 1);
+            item_start(out, i, pretty, depth);
             write_string(out, keys[i], strlen(keys[i]));
             g_string_append(out, pretty ? ": " : ":");
             ok = write_value(out, json_object_get(v, keys[i]), pretty, depth + 1);
@@ -205,9 +215,7 @@ static bool write_value(GString *out, const json_t *v, bool pretty, int depth)
         g_free(keys);
         if (!ok)
             return false;
-        if (pretty && n)
-            newline(out, depth);
-        g_string_append_c(out, '}');
+        container_end(out, n, pretty, depth, '}');
         return true;
     }
     }
@@ -562,19 +570,14 @@ static void write_member(json_writer *w, const void *owner, const member *m, int
     const GPtrArray *items = member_items(owner, m);
     g_string_append_c(w->out, '[');
     for (guint i = 0; i < items->len && w->ok; i++) {
-        if (i)
-            g_string_append_c(w->out, ',');
-        if (w->pretty)
-            newline(w->out, depth + 1);
+        item_start(w->out, i, w->pretty, depth);
         const void *e = g_ptr_array_index(items, i);
         if (m->object)
             write_object(w, e, m->object, depth + 1);
         else
             write_built(w, m->item(e), depth + 1);
     }
-    if (w->pretty && items->len)
-        newline(w->out, depth);
-    g_string_append_c(w->out, ']');
+    container_end(w->out, items->len, w->pretty, depth, ']');
 }
 
 /* OWNER's object, its members in canonical key order. */
@@ -589,18 +592,13 @@ static void write_object(json_writer *w, const void *owner, const member_table *
         const member *m = t->members;
         while (strcmp(m->key, keys[k]) != 0)
             m++;
-        if (k)
-            g_string_append_c(w->out, ',');
-        if (w->pretty)
-            newline(w->out, depth + 1);
+        item_start(w->out, k, w->pretty, depth);
         write_string(w->out, m->key, strlen(m->key));
         g_string_append(w->out, w->pretty ? ": " : ":");
         write_member(w, owner, m, depth + 1);
     }
     g_free(keys);
-    if (w->pretty && t->n)
-        newline(w->out, depth);
-    g_string_append_c(w->out, '}');
+    container_end(w->out, t->n, w->pretty, depth, '}');
 }
 
 bool document_json_write(const kp_document *doc, bool pretty, kp_json_sink sink, void *ctx)

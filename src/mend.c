@@ -77,7 +77,7 @@ static char *mend_text(const char *text, const GArray *words)
     return out ? out : g_strdup(text);
 }
 
-static GArray *words_of(const kp_rules *rules)
+GArray *mend_words(const kp_rules *rules)
 {
     GArray *words = g_array_new(FALSE, FALSE, sizeof(word));
     size_t n = 0;
@@ -95,11 +95,6 @@ static GArray *words_of(const kp_rules *rules)
     return words;
 }
 
-GArray *mend_words(const kp_rules *rules)
-{
-    return words_of(rules);
-}
-
 void mend_words_free(GArray *words)
 {
     if (!words)
@@ -111,9 +106,7 @@ void mend_words_free(GArray *words)
 
 kp_grid_line *line_mended(const kp_grid_line *line, const GArray *words)
 {
-    kp_grid_line *copy = g_new0(kp_grid_line, 1);
-    copy->cells = g_ptr_array_new_with_free_func(g_free);
-    copy->where = line->where;
+    kp_grid_line *copy = grid_line_new(line->where);
     copy->size = line->size;
     for (guint c = 0; c < line->cells->len; c++) {
         char *mended = mend_text(g_ptr_array_index(line->cells, c), words);

@@ -301,12 +301,18 @@ static void ocr_read_clear(ocr_read *rd)
     memset(rd, 0, sizeof *rd);
 }
 
-/* Recognises the rectangle set on API, in page segmentation MODE. */
-static void recognise(kp_ocr *ocr, TessPageSegMode mode, ocr_read *rd)
+/* RD empty: no symbols, least confidence 100. */
+static void ocr_read_init(ocr_read *rd)
 {
     rd->symbols = g_array_new(FALSE, FALSE, sizeof(ocr_symbol));
     rd->text = g_string_new(NULL);
     rd->least = 100;
+}
+
+/* Recognises the rectangle set on API, in page segmentation MODE. */
+static void recognise(kp_ocr *ocr, TessPageSegMode mode, ocr_read *rd)
+{
+    ocr_read_init(rd);
     ocr->f.TessBaseAPISetPageSegMode(ocr->api, mode);
     if (ocr->f.TessBaseAPIRecognize(ocr->api, NULL) != 0)
         return;
@@ -752,9 +758,7 @@ static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const unsigned c
         return;
     }
     ocr_read lines = {0};
-    lines.symbols = g_array_new(FALSE, FALSE, sizeof(ocr_symbol));
-    lines.text = g_string_new(NULL);
-    lines.least = 100;
+    ocr_read_init(&lines);
     for (guint i = 0; i < n; i++) {
         int top = i == 0 ? 0 : (edge[2 * i - 1] + edge[2 * i]) / 2;
         int bottom = i + 1 == n ? h : (edge[2 * i + 1] + edge[2 * i + 2]) / 2;
@@ -910,7 +914,8 @@ static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int w
             to[x] = from[x] >= SHADING_LEVEL ? 0xFF : (unsigned char)(from[x] * 255 / SHADING_LEVEL);
     }
     ocr->f.TessBaseAPISetImage(ocr->api, paper, w, h, 1, w);
-    ocr->f.TessBaseAPISetSourceResolution(ocr->api, (int)lround(scale * 72.0));
+    int ppi = (int)lround(scale * 72.0);
+    ocr->f.TessBaseAPISetSourceResolution(ocr->api, ppi);
     /* one character as such (a lone 件 read raw came out as 作, 人 as 人人),
      * one line raw (Tesseract's line finding splits a short line such as
      * 2件 into strokes), several as a block */
@@ -937,7 +942,7 @@ static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int w
     } else if (lines == 1 && !one_char) {
         text_line_read_again(ocr, &rd);
     } else if (lines > 1) {
-        text_lines_read_again(ocr, &rd, paper, w, h, (int)lround(scale * 72.0));
+        text_lines_read_again(ocr, &rd, paper, w, h, ppi);
     }
     /* back to page pixels */
     for (guint i = 0; i < rd.symbols->len; i++) {

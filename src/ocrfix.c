@@ -90,16 +90,25 @@ static char *without_doubled_digit(const kp_rules *rules, const kp_quantity *q,
     return g_string_free(t, FALSE);
 }
 
+/* The mark group (mark_group_of) of Q, a figure cell that is no figure
+ * (CHECK) and holds one character, *C; NULL otherwise. */
+static const char *lone_char_group(const kp_rules *rules, const kp_quantity *q,
+                                   const kp_figure_check *check, gunichar *c)
+{
+    char *key = q->text && check->status == KP_FIGURE_MALFORMED ? cell_key(q->text) : NULL;
+    bool lone = key && g_utf8_strlen(key, -1) == 1;
+    *c = lone ? g_utf8_get_char(key) : 0;
+    g_free(key);
+    return lone ? mark_group_of(rules, *c) : NULL;
+}
+
 /* A lone character that is no figure, where a mark of its group
  * (mark_group_of) is a no-figure mark: that mark (△ read as A). */
 static char *nofigure_mark(const kp_rules *rules, const kp_quantity *q,
                            const kp_figure_context *fc, const kp_figure_check *check)
 {
-    char *key = q->text ? cell_key(q->text) : NULL;
-    const char *group = check->status == KP_FIGURE_MALFORMED && key && g_utf8_strlen(key, -1) == 1
-                            ? mark_group_of(rules, g_utf8_get_char(key))
-                            : NULL;
-    g_free(key);
+    gunichar c;
+    const char *group = lone_char_group(rules, q, check, &c);
     for (const char *m = group; m && *m; m = g_utf8_next_char(m)) {
         char *mark = g_utf8_substring(m, 0, 1);
         kp_figure_check mcheck;
@@ -119,13 +128,9 @@ static char *nofigure_mark(const kp_rules *rules, const kp_quantity *q,
 static char *lone_mark_as_printed(const kp_rules *rules, const kp_quantity *q,
                                   const kp_figure_check *check)
 {
-    char *key = q->text ? cell_key(q->text) : NULL;
-    const char *group = check->status == KP_FIGURE_MALFORMED && key && g_utf8_strlen(key, -1) == 1
-                            ? mark_group_of(rules, g_utf8_get_char(key))
-                            : NULL;
-    bool other = group && g_utf8_get_char(group) != g_utf8_get_char(key);
-    g_free(key);
-    return other ? g_utf8_substring(group, 0, 1) : NULL;
+    gunichar c;
+    const char *group = lone_char_group(rules, q, check, &c);
+    return group && g_utf8_get_char(group) != c ? g_utf8_substring(group, 0, 1) : NULL;
 }
 
 /* The sign a figure's misread prefix stands for: one or two characters
@@ -241,6 +246,12 @@ static const kp_quantity *row_figure(const kp_row *row, guint i)
     return i == 0 ? row->baseline
          : i == 1 ? row->target
                   : ((const kp_actual *)g_ptr_array_index(row->actuals, i - 2))->quantity;
+}
+
+/* Is O another of the row's figures than Q, with a value in Q's unit? */
+static bool row_peer(const kp_quantity *o, const kp_quantity *q)
+{
+    return o && o != q && o->has_value && o->unit && q->unit && strcmp(o->unit, q->unit) == 0;
 }
 
 /* The one base unit the row's figures with a known unit are in, or NULL
@@ -600,7 +611,7 @@ static bool row_points(const kp_row *row, const kp_quantity *q, int *digits, dou
     *digits = 0;
     for (guint i = 0; i < 2 + row->actuals->len; i++) {
         const kp_quantity *o = row_figure(row, i);
-        if (!o || o == q || !o->has_value || !o->unit || strcmp(o->unit, q->unit) != 0)
+        if (!row_peer(o, q))
             continue;
         int d = o->text ? fraction_digits(o->text) : -1;
         double v = decimal_to_double(o->value);
@@ -668,39 +679,33 @@ static const char *printed_scale(const kp_rules *rules, const char *text, int64_
     return NULL;
 }
 
-/* The multiplier of the scale word the most other valued figures of ROW
- * in Q's unit print (at least two, no tie), and the least and greatest of
- * their values; 0 when there is none. */
+/* The multiplier of the scale word (scale.rules) the most other valued
+ * figures of ROW in Q's unit print (at least two, no tie), and the least
+ * and greatest of their values; 0 when there is none. */
 static int64_t row_scale(const kp_rules *rules, const kp_row *row, const kp_quantity *q,
                          double *lo, double *hi)
 {
+    size_t n = 0;
+    const kp_rule *const *scales = rules_set(rules, "scale", &n);
     int64_t best = 0;
     int best_count = 0;
     bool tie = false;
-    for (guint i = 0; i < 2 + row->actuals->len; i++) {
-        int64_t mult = 0;
-        const kp_quantity *o = row_figure(row, i);
-        if (!o || o == q || !o->has_value || !o->unit || strcmp(o->unit, q->unit) != 0 ||
-            !printed_scale(rules, o->text, &mult))
-            continue;
+    for (size_t s = 0; s < n; s++) {
+        int64_t mult = g_ascii_strtoll(scales[s]->name, NULL, 10), printed = 0;
         int count = 0;
         double l = 0, h = 0;
-        for (guint j = 0; j < 2 + row->actuals->len; j++) {
-            int64_t m2 = 0;
-            const kp_quantity *x = row_figure(row, j);
-            if (!x || x == q || !x->has_value || !x->unit || strcmp(x->unit, q->unit) != 0 ||
-                !printed_scale(rules, x->text, &m2) || m2 != mult)
+        for (guint i = 0; i < 2 + row->actuals->len; i++) {
+            const kp_quantity *o = row_figure(row, i);
+            if (!row_peer(o, q) || !printed_scale(rules, o->text, &printed) || printed != mult)
                 continue;
-            double v = decimal_to_double(x->value);
+            double v = decimal_to_double(o->value);
             l = count ? MIN(l, v) : v;
             h = count ? MAX(h, v) : v;
             count++;
         }
-        if (mult == best)
-            continue;
         if (count > best_count)
             best = mult, best_count = count, *lo = l, *hi = h, tie = false;
-        else if (count == best_count)
+        else if (count && count == best_count)
             tie = true;
     }
     return best_count >= 2 && !tie ? best : 0;

@@ -45,6 +45,8 @@ typedef struct kp_line_sink {
 } kp_line_sink;
 /* A sink that gathers the lines into GRID (emptied on restart). */
 kp_line_sink grid_sink(kp_grid *grid);
+/* A line of no cells at WHERE, on its own (grid_line_free) or appended. */
+kp_grid_line *grid_line_new(kp_location where);
 kp_grid_line *grid_add_line(kp_grid *grid, kp_location where);
 void grid_line_add_cell(kp_grid_line *line, const char *text);
 /* Appends a cell read by OCR with CONFIDENCE (0–100; GRID_CERTAIN for one
