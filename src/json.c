@@ -1,5 +1,6 @@
 /* kpipe — kpi-json and the canonical writer (see include/kpipe/json.h). */
 #include "kpipe/json.h"
+#include "kpipe/spool.h"
 
 #include <glib.h>
 #include <math.h>
@@ -466,8 +467,9 @@ static json_t *any_diagnostic_json(const void *element)
 
 /* An object of kpi-json as a table of its members: each a value built
  * whole (BUILD), or an array of the model's elements (ITEMS: the offset of
- * the GPtrArray in the owner), each built alone (ITEM) or itself an object
- * of members (OBJECT). The same table builds the jansson tree
+ * the GPtrArray in the owner, or EACH: what calls a function on each, for
+ * those a spooled document parks), each built alone (ITEM) or itself an
+ * object of members (OBJECT). The same table builds the jansson tree
  * (object_json) and writes the text an element at a time (write_object),
  * so that a long document is never held as one tree. */
 typedef struct member member;
@@ -476,37 +478,87 @@ typedef struct {
     size_t n;
 } member_table;
 
+typedef void (*element_fn)(const void *element, void *ctx);
+
 struct member {
     const char *key;
     json_t *(*build)(const void *owner);
     size_t items;
+    bool (*each)(const void *owner, element_fn fn, void *ctx);
     json_t *(*item)(const void *element);
     const member_table *object;
 };
 
+typedef struct {
+    element_fn fn;
+    void *ctx;
+} element_call;
+
+static void row_element(kp_row *row, void *call)
+{
+    ((element_call *)call)->fn(row, ((element_call *)call)->ctx);
+}
+
+static void diagnostic_element(const kp_diagnostic *d, void *call)
+{
+    ((element_call *)call)->fn(d, ((element_call *)call)->ctx);
+}
+
+static bool each_row(const void *goal, element_fn fn, void *ctx)
+{
+    element_call call = {fn, ctx};
+    return goal_rows_each((kp_goal *)goal, false, row_element, &call); /* (reads only) */
+}
+
+static bool each_diagnostic(const void *doc, element_fn fn, void *ctx)
+{
+    element_call call = {fn, ctx};
+    return document_diagnostics_each(doc, diagnostic_element, &call);
+}
+
 #define TABLE(m) {m, sizeof m / sizeof m[0]}
 
 static const member goal_members[] = {
-    {"number", goal_number_json, 0, NULL, NULL},
-    {"title", goal_title_json, 0, NULL, NULL},
-    {"measures", NULL, offsetof(kp_goal, measures), measure_json, NULL},
-    {"rows", NULL, offsetof(kp_goal, rows), any_row_json, NULL},
-    {"indicators", NULL, offsetof(kp_goal, indicators), any_row_json, NULL},
+    {"number", goal_number_json, 0, NULL, NULL, NULL},
+    {"title", goal_title_json, 0, NULL, NULL, NULL},
+    {"measures", NULL, offsetof(kp_goal, measures), NULL, measure_json, NULL},
+    {"rows", NULL, 0, each_row, any_row_json, NULL},
+    {"indicators", NULL, offsetof(kp_goal, indicators), NULL, any_row_json, NULL},
 };
 static const member_table goal_table = TABLE(goal_members);
 
 static const member document_members[] = {
-    {"format", format_json, 0, NULL, NULL},
-    {"source", source_json, 0, NULL, NULL},
-    {"document", about_json, 0, NULL, NULL},
-    {"goals", NULL, offsetof(kp_document, goals), NULL, &goal_table},
-    {"diagnostics", NULL, offsetof(kp_document, diagnostics), any_diagnostic_json, NULL},
+    {"format", format_json, 0, NULL, NULL, NULL},
+    {"source", source_json, 0, NULL, NULL, NULL},
+    {"document", about_json, 0, NULL, NULL, NULL},
+    {"goals", NULL, offsetof(kp_document, goals), NULL, NULL, &goal_table},
+    {"diagnostics", NULL, 0, each_diagnostic, any_diagnostic_json, NULL},
 };
 static const member_table document_table = TABLE(document_members);
 
-static const GPtrArray *member_items(const void *owner, const member *m)
+/* FN on each element of OWNER's array member M; false when they could not
+ * all be read (a spool that failed). */
+static bool member_each(const void *owner, const member *m, element_fn fn, void *ctx)
 {
-    return *(GPtrArray *const *)((const char *)owner + m->items);
+    if (m->each)
+        return m->each(owner, fn, ctx);
+    const GPtrArray *items = *(GPtrArray *const *)((const char *)owner + m->items);
+    for (guint i = 0; i < items->len; i++)
+        fn(g_ptr_array_index(items, i), ctx);
+    return true;
+}
+
+static json_t *object_json(const void *owner, const member_table *t);
+
+typedef struct {
+    const member *m;
+    json_t *array;
+} tree_items;
+
+static void tree_item(const void *e, void *ctx)
+{
+    tree_items *to = ctx;
+    json_array_append_new(to->array, to->m->object ? object_json(e, to->m->object) : to->m->item(e));
 }
 
 static json_t *object_json(const void *owner, const member_table *t)
@@ -515,11 +567,9 @@ static json_t *object_json(const void *owner, const member_table *t)
     for (size_t k = 0; k < t->n; k++) {
         const member *m = &t->members[k];
         json_t *v = m->build ? m->build(owner) : json_array();
-        const GPtrArray *items = m->build ? NULL : member_items(owner, m);
-        for (guint i = 0; items && i < items->len; i++) {
-            const void *e = g_ptr_array_index(items, i);
-            json_array_append_new(v, m->object ? object_json(e, m->object) : m->item(e));
-        }
+        tree_items to = {m, v};
+        if (!m->build)
+            member_each(owner, m, tree_item, &to);
         json_object_set_new(o, m->key, v);
     }
     return o;
@@ -560,6 +610,25 @@ static void write_built(json_writer *w, json_t *v, int depth)
 
 static void write_object(json_writer *w, const void *owner, const member_table *t, int depth);
 
+typedef struct {
+    json_writer *w;
+    const member *m;
+    int depth;
+    size_t n;                /* elements written so far */
+} written_items;
+
+static void write_item(const void *e, void *ctx)
+{
+    written_items *to = ctx;
+    if (!to->w->ok)
+        return;
+    item_start(to->w->out, to->n++, to->w->pretty, to->depth);
+    if (to->m->object)
+        write_object(to->w, e, to->m->object, to->depth + 1);
+    else
+        write_built(to->w, to->m->item(e), to->depth + 1);
+}
+
 /* Member M of OWNER, as write_value writes it at DEPTH. */
 static void write_member(json_writer *w, const void *owner, const member *m, int depth)
 {
@@ -567,17 +636,11 @@ static void write_member(json_writer *w, const void *owner, const member *m, int
         write_built(w, m->build(owner), depth);
         return;
     }
-    const GPtrArray *items = member_items(owner, m);
+    written_items to = {w, m, depth, 0};
     g_string_append_c(w->out, '[');
-    for (guint i = 0; i < items->len && w->ok; i++) {
-        item_start(w->out, i, w->pretty, depth);
-        const void *e = g_ptr_array_index(items, i);
-        if (m->object)
-            write_object(w, e, m->object, depth + 1);
-        else
-            write_built(w, m->item(e), depth + 1);
-    }
-    container_end(w->out, items->len, w->pretty, depth, ']');
+    if (!member_each(owner, m, write_item, &to))
+        w->ok = false;
+    container_end(w->out, to.n, w->pretty, depth, ']');
 }
 
 /* OWNER's object, its members in canonical key order. */

@@ -13,6 +13,7 @@
 #include "kpipe/child.h"
 #include "kpipe/json.h"
 #include "kpipe/output.h"
+#include "kpipe/spool.h"
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
 
@@ -57,8 +58,9 @@ static bool looks_like_json(const char *data, size_t len)
     return i < len && data[i] == '{';
 }
 
-kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const kp_rules *rules,
-                              GArray *notes, kp_error *err)
+static kp_document *document_load(const char *file, const kp_pdf_options *pdf,
+                                  const kp_rules *rules, GArray *notes, bool spooled,
+                                  kp_error *err)
 {
     size_t len;
     char *data = file_read_all(file, &len, err);
@@ -74,7 +76,7 @@ kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const
     kp_document *doc = NULL;
     if (pdf_sniff(data, len)) {
         /* each page parsed as it is laid out: the pages are never all held */
-        kp_parse *ps = parse_begin(rules, notes);
+        kp_parse *ps = parse_begin(rules, notes, spooled);
         kp_line_sink sink = {parse_sink_line, parse_sink_restart, ps};
         bool read = pdf_read(file, data, len, pdf, &source, &sink, err);
         g_free(data);
@@ -91,7 +93,27 @@ kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const
     g_free(source.name);
     if (doc)
         validate_document(doc);
+    if (doc && document_spool_failed(doc)) {
+        kp_error_set(err, KP_ERR_OUTPUT, file, 0, 0, 0,
+                     "its rows could not be kept in a temporary file under %s (full, or not "
+                     "writable?)",
+                     g_get_tmp_dir());
+        document_free(doc);
+        doc = NULL;
+    }
     return doc;
+}
+
+kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const kp_rules *rules,
+                              GArray *notes, kp_error *err)
+{
+    return document_load(file, pdf, rules, notes, false, err);
+}
+
+kp_document *kp_document_load_spooled(const char *file, const kp_pdf_options *pdf,
+                                      const kp_rules *rules, kp_error *err)
+{
+    return document_load(file, pdf, rules, NULL, true, err);
 }
 
 /* ---- one input in a process of its own ------------------------------------

@@ -4,6 +4,7 @@
  * document is read, since a legend is often printed under its table. */
 #include <string.h>
 
+#include "kpipe/spool.h"
 #include "parser.h"
 
 #include "i18n.h"
@@ -250,21 +251,25 @@ static void mark_as_legend(parser *p, const kp_goal *g, const kp_row *row, kp_ev
     g_free(mk);
 }
 
-static void apply_rows(parser *p, const kp_goal *g, GPtrArray *rows)
+typedef struct {
+    parser *p;
+    const kp_goal *g;
+} legend_row;
+
+static void apply_row(kp_row *row, void *ctx)
 {
-    for (guint r = 0; r < rows->len; r++) {
-        kp_row *row = g_ptr_array_index(rows, r);
-        for (guint e = 0; e < row->evaluations->len; e++) {
-            kp_evaluation *ev = g_ptr_array_index(row->evaluations, e);
-            mark_as_legend(p, g, row, ev);
-            const char *meaning = meaning_of(p, ev->heading, ev->mark);
-            g_free(ev->meaning);
-            ev->meaning = g_strdup(meaning);
-            ev->claim = !meaning ? 0
-                        : rules_search(p->rules, "structure", "verdict-unmet", meaning, 0, NULL) ? -1
-                        : rules_search(p->rules, "structure", "verdict-met", meaning, 0, NULL)   ? 1
-                                                                                                 : 0;
-        }
+    const legend_row *at = ctx;
+    parser *p = at->p;
+    for (guint e = 0; e < row->evaluations->len; e++) {
+        kp_evaluation *ev = g_ptr_array_index(row->evaluations, e);
+        mark_as_legend(p, at->g, row, ev);
+        const char *meaning = meaning_of(p, ev->heading, ev->mark);
+        g_free(ev->meaning);
+        ev->meaning = g_strdup(meaning);
+        ev->claim = !meaning ? 0
+                    : rules_search(p->rules, "structure", "verdict-unmet", meaning, 0, NULL) ? -1
+                    : rules_search(p->rules, "structure", "verdict-met", meaning, 0, NULL)   ? 1
+                                                                                             : 0;
     }
 }
 
@@ -272,7 +277,9 @@ void legend_apply(parser *p)
 {
     for (guint gi = 0; gi < p->doc->goals->len; gi++) {
         kp_goal *g = g_ptr_array_index(p->doc->goals, gi);
-        apply_rows(p, g, g->rows);
-        apply_rows(p, g, g->indicators);
+        legend_row at = {p, g};
+        goal_rows_each(g, true, apply_row, &at);
+        for (guint r = 0; r < g->indicators->len; r++)
+            apply_row(g_ptr_array_index(g->indicators, r), &at);
     }
 }

@@ -27,6 +27,7 @@
 #include "kpipe/quantity.h"
 #include "kpipe/report.h"
 #include "kpipe/rules.h"
+#include "kpipe/spool.h"
 #include "kpipe/store.h"
 #include "kpipe/text.h"
 #include "kpipe/validate.h"
@@ -759,21 +760,32 @@ static int batch_by_size(const void *a, const void *b)
 
 /* One line on stderr when DOC, written all the same, holds errors: a CI log
  * or a clerk sees at once that the figures need a look. */
+typedef struct {
+    guint errors;
+    char *first_code, *first_message;
+} error_count;
+
+static void count_error(const kp_diagnostic *d, void *ctx)
+{
+    error_count *c = ctx;
+    if (d->severity == KP_SEV_ERROR && !c->errors++) {
+        c->first_code = g_strdup(d->code);
+        c->first_message = g_strdup(d->message);
+    }
+}
+
 static void summarise_errors(const char *file, const kp_document *doc)
 {
-    guint errors = 0;
-    const kp_diagnostic *first = NULL;
-    for (guint i = 0; i < doc->diagnostics->len; i++) {
-        const kp_diagnostic *d = g_ptr_array_index(doc->diagnostics, i);
-        if (d->severity == KP_SEV_ERROR && !errors++)
-            first = d;
-    }
-    if (!errors)
+    error_count c = {0, NULL, NULL};
+    document_diagnostics_each(doc, count_error, &c); /* (written: it was read before) */
+    if (!c.errors)
         return;
-    char *count = g_strdup_printf(ngettext("%u error", "%u errors", errors), errors);
+    char *count = g_strdup_printf(ngettext("%u error", "%u errors", c.errors), c.errors);
     char *line = g_strdup_printf(_("%s: warning: written, but it holds %s (first, %s: %s); "
                                    "`kpipe check %s` lists them\n"),
-                                 file, count, first->code, first->message, file);
+                                 file, count, c.first_code, c.first_message, file);
+    g_free(c.first_code);
+    g_free(c.first_message);
     g_free(count);
     (void)fd_write_all(STDERR_FILENO, line, strlen(line)); /* one write: lines stay whole */
     g_free(line);
@@ -803,7 +815,9 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
                        int fd)
 {
     kp_error err = KP_ERROR_INIT;
-    kp_document *doc = kp_document_load(it->file, &o->pdf, rules, NULL, &err);
+    bool json = !o->db && !csv; /* (the database and CSV walk the rows) */
+    kp_document *doc = json ? kp_document_load_spooled(it->file, &o->pdf, rules, &err)
+                            : kp_document_load(it->file, &o->pdf, rules, NULL, &err);
     int done = KP_EXIT_OK;
     if (doc && o->db) {
         done = ingest_document(doc, it->file, o, &err);
@@ -1021,7 +1035,10 @@ static int cmd_extract(read_options *o)
         return status;
     }
     const char *file = o->inputs[0];
-    kp_document *doc = kp_document_load(file, &o->pdf, rules, NULL, &err);
+    /* kpi-json is written from a document whose rows wait in a temporary
+     * file: memory does not grow with the pages (CSV walks the rows) */
+    kp_document *doc = csv ? kp_document_load(file, &o->pdf, rules, NULL, &err)
+                           : kp_document_load_spooled(file, &o->pdf, rules, &err);
     if (doc) {
         if (write_document(doc, o, csv, file, o->out, &err)) /* sets err on failure */
             summarise_errors(file, doc);

@@ -291,6 +291,7 @@ static void goal_free(gpointer p)
     g_free(g->detail_title);
     g_ptr_array_free(g->measures, TRUE);
     g_ptr_array_free(g->rows, TRUE);
+    g_array_free(g->parked, TRUE);
     g_ptr_array_free(g->indicators, TRUE);
     g_array_free(g->fiscal_years, TRUE);
     g_free(g);
@@ -302,6 +303,7 @@ kp_goal *goal_new(int number)
     g->number = number;
     g->measures = g_ptr_array_new_with_free_func(measure_free);
     g->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
+    g->parked = g_array_new(FALSE, FALSE, sizeof(kp_parked_row));
     g->indicators = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
     g->fiscal_years = g_array_new(FALSE, FALSE, sizeof(int));
     return g;
@@ -336,6 +338,8 @@ void document_free(kp_document *doc)
     g_array_free(doc->fiscal_years, TRUE);
     g_ptr_array_free(doc->goals, TRUE);
     g_ptr_array_free(doc->diagnostics, TRUE);
+    if (doc->spool)
+        doc->spool_free(doc->spool);
     g_free(doc);
 }
 
@@ -349,6 +353,7 @@ kp_goal *document_goal(kp_document *doc, int number, bool create)
     if (!create)
         return NULL;
     kp_goal *g = goal_new(number);
+    g->spool = doc->spool;
     g_ptr_array_add(doc->goals, g);
     return g;
 }
@@ -385,6 +390,12 @@ static gint by_row_number(gconstpointer a, gconstpointer b)
     return (x->number > y->number) - (x->number < y->number);
 }
 
+static gint by_parked_number(gconstpointer a, gconstpointer b)
+{
+    const kp_parked_row *x = a, *y = b;
+    return (x->number > y->number) - (x->number < y->number);
+}
+
 void document_sort(kp_document *doc)
 {
     /* g_ptr_array_sort is a stable merge sort: equal numbers keep input order. */
@@ -392,7 +403,9 @@ void document_sort(kp_document *doc)
     for (guint i = 0; i < doc->goals->len; i++) {
         kp_goal *g = g_ptr_array_index(doc->goals, i);
         g_ptr_array_sort(g->measures, by_measure_number);
+        /* (a spooled document parks every row before it is sorted) */
         g_ptr_array_sort(g->rows, by_row_number);
+        g_array_sort(g->parked, by_parked_number); /* stable too */
     }
 }
 

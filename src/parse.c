@@ -17,6 +17,7 @@
 
 #include "kpipe/limits.h"
 #include "kpipe/quantity.h"
+#include "kpipe/spool.h"
 #include "parser.h"
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -832,6 +833,22 @@ static void resolve_kpi_name(GHashTable *listed, kp_row *row)
     g_free(key);
 }
 
+/* What finish does to each row of a goal: the KPI name as the summary
+ * list gives it (LISTED), the target's year when it prints none. */
+typedef struct {
+    GHashTable *listed;      /* NULL: names stay */
+    int last_fy;
+} row_finish;
+
+static void finish_row(kp_row *row, void *ctx)
+{
+    const row_finish *f = ctx;
+    if (f->listed)
+        resolve_kpi_name(f->listed, row);
+    if (row->target && !row->target->fy)
+        row->target->fy = f->last_fy;
+}
+
 /* A goal line that lists no measure or KPI under it was a heading, not a
  * summary list. */
 static void summary_goals_listed(kp_document *doc)
@@ -869,17 +886,11 @@ static void finish(parser *p)
             m->title = g_strdup(m->detail_title ? m->detail_title : m->summary_title);
         }
         GHashTable *listed = listed_kpis(g);
-        for (guint ri = 0; ri < g->rows->len; ri++) {
-            kp_row *row = g_ptr_array_index(g->rows, ri);
-            resolve_kpi_name(listed, row);
-            if (row->target && !row->target->fy)
-                row->target->fy = last_fy;
-        }
-        for (guint ri = 0; ri < g->indicators->len; ri++) {
-            kp_row *row = g_ptr_array_index(g->indicators, ri);
-            if (row->target && !row->target->fy)
-                row->target->fy = last_fy;
-        }
+        row_finish ctx = {listed, last_fy};
+        goal_rows_each(g, true, finish_row, &ctx);
+        ctx.listed = NULL; /* (indicators are not listed) */
+        for (guint ri = 0; ri < g->indicators->len; ri++)
+            finish_row(g_ptr_array_index(g->indicators, ri), &ctx);
         g_hash_table_destroy(listed);
     }
     document_sort(doc);
@@ -1096,6 +1107,11 @@ static void take_nearest(char **name, const char *read, GPtrArray *names)
     }
 }
 
+static void kpi_name_from_summary(kp_row *r, void *kpis)
+{
+    take_nearest(&r->kpi_name, r->kpi_name, kpis);
+}
+
 /* Pages read by OCR: each KPI name and measure title of the detail tables
  * that is a near miss of its goal's summary list is written as the list
  * prints it. */
@@ -1111,10 +1127,7 @@ static void names_from_summary(kp_document *doc)
             if (m->summary_title)
                 g_ptr_array_add(titles, m->summary_title);
         }
-        for (guint ri = 0; ri < g->rows->len; ri++) {
-            kp_row *r = g_ptr_array_index(g->rows, ri);
-            take_nearest(&r->kpi_name, r->kpi_name, kpis);
-        }
+        goal_rows_each(g, true, kpi_name_from_summary, kpis);
         for (guint mi = 0; mi < g->measures->len; mi++) {
             kp_measure *m = g_ptr_array_index(g->measures, mi);
             take_nearest(&m->title, m->detail_title, titles);
@@ -1138,20 +1151,27 @@ static float ocr_floor(const kp_rules *rules)
     return r && end && *end == '\0' && v >= 0 && v <= 100 ? (float)v : DEFAULT_OCR_FLOOR;
 }
 
+/* A spooled parse parks the rows read so far once this many lines came: a
+ * few pages' worth held at a time, and a record written for each row. */
+#define PARK_EVERY_LINES 64
+
 /* A parse under way, fed a line at a time (parse_begin … parse_end). */
 struct kp_parse {
     parser p;
+    bool spooled;        /* rows and diagnostics parked as they are read */
     guint lines;         /* lines fed so far */
+    guint unparked;      /* lines fed since rows were last parked */
     GArray *words;       /* OCR: rules/ocr.rules words to mend toward, once
                           * a line read by OCR came */
 };
 
-static void parser_init(kp_parse *ps, const kp_rules *rules, GArray *notes)
+static void parser_init(kp_parse *ps, const kp_rules *rules, GArray *notes, bool spooled)
 {
     parser *p = &ps->p;
     memset(ps, 0, sizeof *ps);
     p->rules = rules;
     p->doc = document_new();
+    ps->spooled = spooled && document_spool(p->doc); /* (none: all in memory) */
     p->legends = g_ptr_array_new_with_free_func(legend_free);
     p->front = g_ptr_array_new_with_free_func(front_line_free);
     p->notes = notes;
@@ -1170,10 +1190,10 @@ static void parser_clear(kp_parse *ps)
     mend_words_free(ps->words);
 }
 
-kp_parse *parse_begin(const kp_rules *rules, GArray *notes)
+kp_parse *parse_begin(const kp_rules *rules, GArray *notes, bool spooled)
 {
     kp_parse *ps = g_new(kp_parse, 1);
-    parser_init(ps, rules, notes);
+    parser_init(ps, rules, notes, spooled);
     return ps;
 }
 
@@ -1181,6 +1201,7 @@ void parse_restart(kp_parse *ps)
 {
     const kp_rules *rules = ps->p.rules;
     GArray *notes = ps->p.notes;
+    bool spooled = ps->spooled;
     parser_clear(ps);
     document_free(ps->p.doc);
     if (notes) {
@@ -1188,7 +1209,7 @@ void parse_restart(kp_parse *ps)
             g_free(g_array_index(notes, kp_table_note, i).text);
         g_array_set_size(notes, 0);
     }
-    parser_init(ps, rules, notes);
+    parser_init(ps, rules, notes, spooled);
 }
 
 void parse_abort(kp_parse *ps)
@@ -1208,6 +1229,7 @@ void parse_line(kp_parse *ps, const kp_grid_line *line, bool ocr)
     if (ocr && !ps->words) {
         ps->words = mend_words(p->rules);
         p->doc->source.ocr_pages = MAX(p->doc->source.ocr_pages, 1);
+        document_keep_diagnostics(p->doc); /* (say_once, the checks look back) */
     }
     kp_grid_line *mended = ps->words ? line_mended(line, ps->words) : NULL;
     if (mended)
@@ -1229,6 +1251,10 @@ void parse_line(kp_parse *ps, const kp_grid_line *line, bool ocr)
         }
     }
     grid_line_free(mended);
+    if (ps->spooled && ++ps->unparked >= PARK_EVERY_LINES) {
+        document_park(p->doc, p->table ? p->table->last_row : NULL);
+        ps->unparked = 0;
+    }
 }
 
 /* The document read says first that OCR read it (the info comes before the
@@ -1250,8 +1276,11 @@ kp_document *parse_end(kp_parse *ps, kp_source *source, const char *file, kp_err
     table_end(p);
     p->doc->source = *source;
     memset(source, 0, sizeof *source);
-    if (p->doc->source.ocr_pages > 0)
+    if (p->doc->source.ocr_pages > 0) {
+        document_keep_diagnostics(p->doc);
         say_read_by_ocr(p->doc);
+    }
+    document_park(p->doc, NULL); /* every row, before they are sorted */
     bool any_table = p->tables > 0;
     if (any_table)
         finish(p);
@@ -1272,7 +1301,7 @@ kp_document *parse_end(kp_parse *ps, kp_source *source, const char *file, kp_err
 kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, kp_source *source,
                                    const char *file, GArray *notes, kp_error *err)
 {
-    kp_parse *ps = parse_begin(rules, notes);
+    kp_parse *ps = parse_begin(rules, notes, false);
     for (guint li = 0; li < grid->lines->len; li++)
         parse_line(ps, g_ptr_array_index(grid->lines, li), source->ocr_pages > 0);
     return parse_end(ps, source, file, err);

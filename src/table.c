@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kpipe/limits.h"
+#include "kpipe/spool.h"
 #include "parser.h"
 
 #include "i18n.h"
@@ -364,13 +365,15 @@ static void table_flush_row(parser *p)
     if (g->fiscal_years->len == 0)
         table_years(p, t);
     GPtrArray *to = t->indicators ? g->indicators : g->rows;
+    /* unnumbered: its place among the goal's rows (some parked, spool.h) */
+    int place = (int)(t->indicators ? to->len : goal_row_count(g)) + 1;
     if (t->no_col >= 0 && (guint)t->no_col < cells->len)
         row->number = cell_number(((GString *)g_ptr_array_index(cells, t->no_col))->str);
     else
-        row->number = (int)to->len + 1; /* unnumbered: its place among the goal's rows */
+        row->number = place;
     if (row->number < 0) {
         const char *printed = ((GString *)g_ptr_array_index(cells, t->no_col))->str;
-        row->number = (int)to->len + 1;
+        row->number = place;
         document_diagnose(p->doc, KP_SEV_ERROR, "numbering", g->number, row->number, NULL,
                           row->where.page, row->where.line,
                           _("Goal %d has a row numbered「%s」: row numbers run from 1 to %d; it "

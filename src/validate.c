@@ -1,5 +1,6 @@
 /* kpipe — the checks and the assessment (see include/kpipe/validate.h). */
 #include "kpipe/validate.h"
+#include "kpipe/spool.h"
 
 #include "i18n.h"
 
@@ -164,51 +165,59 @@ static double value_of(const kp_quantity *q)
 
 /* ---- checks --------------------------------------------------------------- */
 
-/* The rows from FIRST up to (not including) END share one KPI: the first
- * figure with a unit sets it, and every other must have the same. */
-static void check_kpi_units(kp_document *doc, kp_goal *g, guint first, guint end)
+/* The rows of one KPI (a row and those under its merged KPI cell) share
+ * its unit: the first figure with a unit sets it, and every other must
+ * have the same. Rows come one at a time (goal_rows_each). */
+typedef struct {
+    kp_document *doc;
+    const kp_goal *g;
+    int ref_row;             /* 0 until a figure of the KPI had a unit */
+    char *ref_field, *ref_text, *ref_unit;
+} kpi_units;
+
+static void kpi_units_reset(kpi_units *u)
 {
-    const kp_row *ref_row = NULL;
-    char *ref_field = NULL, *ref_text = NULL, *ref_unit = NULL;
-    for (guint i = first; i < end; i++) {
-        kp_row *r = g_ptr_array_index(g->rows, i);
-        GArray *figs = row_figures(r);
-        for (guint k = 0; k < figs->len; k++) {
-            const figure_ref *f = &g_array_index(figs, figure_ref, k);
-            if (!numeric(f->q) || !f->q->unit)
-                continue;
-            if (!ref_row) {
-                ref_row = r;
-                ref_field = g_strdup(f->field);
-                ref_text = g_strdup(f->q->text);
-                ref_unit = g_strdup(f->q->unit);
-            } else if (strcmp(f->q->unit, ref_unit) != 0) {
-                char *at = document_place(doc, g->number, r->number, f->field);
-                char *ref = document_place(doc, 0, 0, ref_field);
-                DIAG(doc, "unit-mismatch", g->number, r->number, f->field, &r->where,
-                     _("%s「%s」is in %s, but the KPI's%s「%s」(row %d) is in %s; give the "
-                       "KPI's figures one unit."),
-                     at, f->q->text, f->q->unit, ref, ref_text, ref_row->number, ref_unit);
-                g_free(at);
-                g_free(ref);
-            }
+    u->ref_row = 0;
+    g_clear_pointer(&u->ref_field, g_free);
+    g_clear_pointer(&u->ref_text, g_free);
+    g_clear_pointer(&u->ref_unit, g_free);
+}
+
+static void check_row_units(kp_row *r, void *ctx)
+{
+    kpi_units *u = ctx;
+    if (!r->kpi_inherited) /* rows under a merged KPI cell belong to the KPI above them */
+        kpi_units_reset(u);
+    GArray *figs = row_figures(r);
+    for (guint k = 0; k < figs->len; k++) {
+        const figure_ref *f = &g_array_index(figs, figure_ref, k);
+        if (!numeric(f->q) || !f->q->unit)
+            continue;
+        if (!u->ref_unit) {
+            u->ref_row = r->number;
+            u->ref_field = g_strdup(f->field);
+            u->ref_text = g_strdup(f->q->text);
+            u->ref_unit = g_strdup(f->q->unit);
+        } else if (strcmp(f->q->unit, u->ref_unit) != 0) {
+            char *at = document_place(u->doc, u->g->number, r->number, f->field);
+            char *ref = document_place(u->doc, 0, 0, u->ref_field);
+            DIAG(u->doc, "unit-mismatch", u->g->number, r->number, f->field, &r->where,
+                 _("%s「%s」is in %s, but the KPI's%s「%s」(row %d) is in %s; give the "
+                   "KPI's figures one unit."),
+                 at, f->q->text, f->q->unit, ref, u->ref_text, u->ref_row, u->ref_unit);
+            g_free(at);
+            g_free(ref);
         }
-        figures_free(figs);
     }
-    g_free(ref_field);
-    g_free(ref_text);
-    g_free(ref_unit);
+    figures_free(figs);
+    document_park(u->doc, NULL);
 }
 
 static void check_units(kp_document *doc, kp_goal *g)
 {
-    /* rows under a merged KPI cell belong to the KPI above them */
-    guint start = 0;
-    for (guint i = 1; i <= g->rows->len; i++)
-        if (i == g->rows->len || !((kp_row *)g_ptr_array_index(g->rows, i))->kpi_inherited) {
-            check_kpi_units(doc, g, start, i);
-            start = i;
-        }
+    kpi_units u = {doc, g, 0, NULL, NULL, NULL};
+    goal_rows_each(g, false, check_row_units, &u);
+    kpi_units_reset(&u);
 }
 
 static void check_row_figures(kp_document *doc, kp_goal *g, kp_row *r)
@@ -367,6 +376,42 @@ static bool has_summary(const kp_document *doc)
     return false;
 }
 
+static void add_row_kpi(kp_row *row, void *row_kpis)
+{
+    if (row->kpi_name)
+        g_hash_table_add(row_kpis, cell_key(row->kpi_name));
+}
+
+typedef struct {
+    kp_document *doc;
+    const kp_goal *g;
+    GHashTable *listed;      /* KPI key → the first measure listing it */
+} summary_rows;
+
+/* A row's KPI against the summary list: listed, under the same measure. */
+static void check_row_listed(kp_row *row, void *ctx)
+{
+    const summary_rows *at = ctx;
+    if (!row->kpi_name || row->kpi_inherited)
+        return;
+    char *key = cell_key(row->kpi_name);
+    gpointer measure;
+    bool found = g_hash_table_lookup_extended(at->listed, key, NULL, &measure);
+    g_free(key);
+    int goal = at->g->number;
+    if (!found)
+        DIAG(at->doc, "summary-mismatch", goal, row->number, NULL, &row->where,
+             _("Goal %d row %d has the KPI「%s」, which the summary list does not give "
+               "under goal %d."),
+             goal, row->number, row->kpi_name, goal);
+    else if (GPOINTER_TO_INT(measure) != row->measure)
+        DIAG(at->doc, "summary-mismatch", goal, row->number, NULL, &row->where,
+             _("Goal %d row %d gives the KPI「%s」under measure %d, the summary list "
+               "under measure %d."),
+             goal, row->number, row->kpi_name, row->measure, GPOINTER_TO_INT(measure));
+    document_park(at->doc, NULL);
+}
+
 static void check_summary(kp_document *doc, kp_goal *g)
 {
     if (!has_summary(doc))
@@ -383,11 +428,7 @@ static void check_summary(kp_document *doc, kp_goal *g)
     }
     GHashTable *row_kpis = key_set_new();          /* keys of the rows' KPIs */
     GHashTable *listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (guint r = 0; r < g->rows->len; r++) {
-        kp_row *row = g_ptr_array_index(g->rows, r);
-        if (row->kpi_name)
-            g_hash_table_add(row_kpis, cell_key(row->kpi_name));
-    }
+    goal_rows_each(g, false, add_row_kpi, row_kpis);
     for (guint i = 0; i < g->measures->len; i++) {
         kp_measure *m = g_ptr_array_index(g->measures, i);
         if (m->summary_title && m->detail_title && !cell_same_key(m->summary_title, m->detail_title))
@@ -413,32 +454,15 @@ static void check_summary(kp_document *doc, kp_goal *g)
                 g_free(key);
         }
     }
-    for (guint r = 0; r < g->rows->len; r++) {
-        kp_row *row = g_ptr_array_index(g->rows, r);
-        if (!row->kpi_name || row->kpi_inherited)
-            continue;
-        char *key = cell_key(row->kpi_name);
-        gpointer measure;
-        bool found = g_hash_table_lookup_extended(listed, key, NULL, &measure);
-        g_free(key);
-        if (!found)
-            DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
-                 _("Goal %d row %d has the KPI「%s」, which the summary list does not give "
-                   "under goal %d."),
-                 g->number, row->number, row->kpi_name, g->number);
-        else if (GPOINTER_TO_INT(measure) != row->measure)
-            DIAG(doc, "summary-mismatch", g->number, row->number, NULL, &row->where,
-                 _("Goal %d row %d gives the KPI「%s」under measure %d, the summary list "
-                   "under measure %d."),
-                 g->number, row->number, row->kpi_name, row->measure, GPOINTER_TO_INT(measure));
-    }
+    summary_rows at = {doc, g, listed};
+    goal_rows_each(g, false, check_row_listed, &at);
     g_hash_table_destroy(row_kpis);
     g_hash_table_destroy(listed);
 }
 
 static gint by_seq(gconstpointer a, gconstpointer b)
 {
-    const kp_row *x = *(kp_row *const *)a, *y = *(kp_row *const *)b;
+    const kp_parked_row *x = a, *y = b;
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
@@ -485,65 +509,77 @@ static void check_numbering(kp_document *doc)
                      _("Goal %d has no measure %d, though it has a measure %d."), g->number, n,
                      mmax);
         /* rows in the order they were read: 1, 2, 3…, measures never going back */
-        GPtrArray *rows = g_ptr_array_copy(g->rows, NULL, NULL);
-        g_ptr_array_set_free_func(rows, NULL); /* the copy borrows the goal's rows */
-        g_ptr_array_sort(rows, by_seq);
+        GArray *rows = goal_row_keys(g);
+        g_array_sort(rows, by_seq);
         int last_measure = 0;
         for (guint i = 0; i < rows->len; i++) {
-            kp_row *r = g_ptr_array_index(rows, i);
+            const kp_parked_row *r = &g_array_index(rows, kp_parked_row, i);
+            const kp_location where = {.page = r->page, .line = r->line};
             int expected = (int)i + 1;
             if (r->number != expected) {
-                kp_row *prev = i ? g_ptr_array_index(rows, i - 1) : NULL;
+                const kp_parked_row *prev = i ? r - 1 : NULL;
                 if (prev && prev->number == r->number)
-                    DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                    DIAG(doc, "numbering", g->number, r->number, NULL, &where,
                          _("Goal %d has row %d twice; each row needs its own number."),
                          g->number, r->number);
                 else
-                    DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                    DIAG(doc, "numbering", g->number, r->number, NULL, &where,
                          _("Goal %d's row %d stands where row %d was expected; number the "
                            "rows 1, 2, 3… in order."),
                          g->number, r->number, expected);
             }
             if (r->measure == 0 && g->measures_printed)
-                DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                DIAG(doc, "numbering", g->number, r->number, NULL, &where,
                      _("Goal %d row %d has no measure number (①, ②…)."), g->number, r->number);
             else if (r->measure < last_measure)
-                DIAG(doc, "numbering", g->number, r->number, NULL, &r->where,
+                DIAG(doc, "numbering", g->number, r->number, NULL, &where,
                      _("Goal %d row %d is under measure %d after rows under measure %d; put "
                        "the measures in order."),
                      g->number, r->number, r->measure, last_measure);
             last_measure = MAX(last_measure, r->measure);
+            document_park(doc, NULL);
         }
-        g_ptr_array_free(rows, TRUE);
+        g_array_free(rows, TRUE);
     }
+}
+
+typedef struct {
+    kp_document *doc;
+    const kp_goal *g;
+    GHashTable *projects;    /* keys of the projects of rows that are not relistings */
+} relisted_rows;
+
+static void add_listed_projects(kp_row *r, void *ctx)
+{
+    const relisted_rows *at = ctx;
+    for (guint p = 0; !r->relisted && p < r->projects->len; p++)
+        g_hash_table_add(at->projects, cell_key(g_ptr_array_index(r->projects, p)));
+}
+
+static void check_row_relisted(kp_row *r, void *ctx)
+{
+    const relisted_rows *at = ctx;
+    for (guint p = 0; r->relisted && p < r->projects->len; p++) {
+        const char *project = g_ptr_array_index(r->projects, p);
+        if (!key_set_has(at->projects, project))
+            DIAG_ROW(at->doc, "relisted-unknown", at->g->number, r->number, NULL, &r->where,
+                     _("%s relists (再掲) the project「%s」, which appears nowhere else "
+                       "in the document."),
+                     project);
+    }
+    document_park(at->doc, NULL);
 }
 
 static void check_relisted(kp_document *doc)
 {
-    GHashTable *projects = key_set_new(); /* of the rows that are not relistings */
-    for (guint gi = 0; gi < doc->goals->len; gi++) {
-        kp_goal *g = g_ptr_array_index(doc->goals, gi);
-        for (guint ri = 0; ri < g->rows->len; ri++) {
-            kp_row *r = g_ptr_array_index(g->rows, ri);
-            for (guint p = 0; !r->relisted && p < r->projects->len; p++)
-                g_hash_table_add(projects, cell_key(g_ptr_array_index(r->projects, p)));
+    relisted_rows at = {doc, NULL, key_set_new()};
+    for (int pass = 0; pass < 2; pass++)
+        for (guint gi = 0; gi < doc->goals->len; gi++) {
+            at.g = g_ptr_array_index(doc->goals, gi);
+            goal_rows_each((kp_goal *)at.g, false, pass ? check_row_relisted : add_listed_projects,
+                           &at);
         }
-    }
-    for (guint gi = 0; gi < doc->goals->len; gi++) {
-        kp_goal *g = g_ptr_array_index(doc->goals, gi);
-        for (guint ri = 0; ri < g->rows->len; ri++) {
-            kp_row *r = g_ptr_array_index(g->rows, ri);
-            for (guint p = 0; r->relisted && p < r->projects->len; p++) {
-                const char *project = g_ptr_array_index(r->projects, p);
-                if (!key_set_has(projects, project))
-                    DIAG_ROW(doc, "relisted-unknown", g->number, r->number, NULL, &r->where,
-                             _("%s relists (再掲) the project「%s」, which appears nowhere else "
-                               "in the document."),
-                             project);
-            }
-        }
-    }
-    g_hash_table_destroy(projects);
+    g_hash_table_destroy(at.projects);
 }
 
 /* ---- assessment ----------------------------------------------------------- */
@@ -646,6 +682,21 @@ static void check_verdicts(kp_document *doc, kp_goal *g, kp_row *r)
     }
 }
 
+typedef struct {
+    kp_document *doc;
+    kp_goal *g;
+} goal_row_checks;
+
+/* A row's own checks and its assessment (kept with the row). */
+static void check_row(kp_row *r, void *ctx)
+{
+    const goal_row_checks *at = ctx;
+    check_row_figures(at->doc, at->g, r);
+    assess_row(at->doc, r);
+    check_verdicts(at->doc, at->g, r);
+    document_park(at->doc, NULL); /* (its findings: a spooled document's wait on disk) */
+}
+
 void validate_document(kp_document *doc)
 {
     check_numbering(doc);
@@ -654,12 +705,8 @@ void validate_document(kp_document *doc)
         check_years(doc, g);
         check_summary(doc, g);
         check_units(doc, g);
-        for (guint ri = 0; ri < g->rows->len; ri++) {
-            kp_row *r = g_ptr_array_index(g->rows, ri);
-            check_row_figures(doc, g, r);
-            assess_row(doc, r);
-            check_verdicts(doc, g, r);
-        }
+        goal_row_checks at = {doc, g};
+        goal_rows_each(g, true, check_row, &at);
         for (guint ri = 0; ri < g->indicators->len; ri++) {
             kp_row *r = g_ptr_array_index(g->indicators, ri);
             assess_row(doc, r);

@@ -23,6 +23,13 @@ kp_grid *kp_grid_load(const char *file, const kp_pdf_options *pdf, kp_source *so
 kp_document *kp_document_load(const char *file, const kp_pdf_options *pdf, const kp_rules *rules,
                               GArray *notes, kp_error *err);
 
+/* kp_document_load with the rows and diagnostics of a PDF parked in a
+ * temporary file as its pages are read (spool.h), so that memory does not
+ * grow with its length: for what reads them through goal_rows_each and
+ * document_diagnostics_each (kpi-json's writer), not kp_goal.rows. */
+kp_document *kp_document_load_spooled(const char *file, const kp_pdf_options *pdf,
+                                      const kp_rules *rules, kp_error *err);
+
 /* kp_document_load in a child process, the document sent back as kpi-json:
  * an input that crashes kpipe (poppler, on a hostile PDF) ends only that
  * child, and is an error naming the file and the signal. */

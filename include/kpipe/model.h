@@ -110,6 +110,18 @@ typedef struct kp_row {
     kp_location where;
 } kp_row;
 
+/* A row parked in its document's spool (a long document read for kpi-json:
+ * see spool.h): where its bytes lie, and what the checks of numbering need
+ * of it without reading it back. */
+typedef struct kp_parked_row {
+    gint64 at;
+    guint32 len;
+    int seq, number, measure;
+    int page, line;         /* its kp_location's */
+} kp_parked_row;
+
+struct kp_spool;
+
 typedef struct kp_measure {
     int number;
     char *title;            /* from the detail table when it has one */
@@ -127,6 +139,10 @@ typedef struct kp_goal {
     char *detail_title;     /* as the detail table prints it, or NULL */
     GPtrArray *measures;    /* kp_measure *, ascending number */
     GPtrArray *rows;        /* kp_row *, ascending number */
+    GArray *parked;         /* kp_parked_row: rows before those of ROWS that
+                             * are parked in SPOOL (go through spool.h's
+                             * goal_rows_each to see every row) */
+    struct kp_spool *spool; /* the document's, or NULL */
     GPtrArray *indicators;  /* kp_row *: goal-level 数値目標, in printed order */
     bool in_summary, in_detail;
     bool measures_printed;  /* its table has a measure column */
@@ -167,7 +183,11 @@ typedef struct kp_document {
     int first_fy, last_fy;
     GArray *fiscal_years;   /* int, the actual-value columns in order */
     GPtrArray *goals;       /* kp_goal *, ascending number */
-    GPtrArray *diagnostics; /* kp_diagnostic * */
+    GPtrArray *diagnostics; /* kp_diagnostic *, after those parked in SPOOL */
+    struct kp_spool *spool; /* where rows and diagnostics of a long document
+                             * are parked as they are read, or NULL: all
+                             * are in memory (spool.h) */
+    GDestroyNotify spool_free;
 } kp_document;
 
 kp_document *document_new(void);

@@ -29,9 +29,11 @@ kp_document *parse_document_traced(const kp_grid *grid, const kp_rules *rules, k
 /* The same a line at a time, as an input's lines are laid out (pdf_read):
  * parse_begin, parse_line for each line in order (OCR: its page, or one
  * before it, was read by OCR), then parse_end with the input's SOURCE
- * (moved in) — or parse_abort. parse_restart forgets the lines so far. */
+ * (moved in) — or parse_abort. parse_restart forgets the lines so far.
+ * SPOOLED: the document's rows and diagnostics are parked in a temporary
+ * file as they are read (spool.h), so that a long one is not held. */
 typedef struct kp_parse kp_parse;
-kp_parse *parse_begin(const kp_rules *rules, GArray *notes);
+kp_parse *parse_begin(const kp_rules *rules, GArray *notes, bool spooled);
 void parse_line(kp_parse *ps, const kp_grid_line *line, bool ocr);
 void parse_restart(kp_parse *ps);
 kp_document *parse_end(kp_parse *ps, kp_source *source, const char *file, kp_error *err);
