@@ -11,10 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 
-/* One temporary file: records appended at END. */
+/* Records go to the file a block at a time and are read back through a
+ * window of this many bytes: a document's rows are parked in reading order
+ * and mostly read back in it, so a few system calls move many rows. */
+#define FILE_BLOCK 65536
+
+/* One temporary file: records appended at END, the last of them (TAIL)
+ * not yet written out; WINDOW holds the bytes from WINDOW_AT read ahead,
+ * changed in place when DIRTY (a row read back, changed and parked again). */
 typedef struct {
     int fd;
     gint64 end;
+    GByteArray *tail;
+    GByteArray *window;
+    gint64 window_at;
+    bool dirty;
 } spool_file;
 
 struct kp_spool {
@@ -44,38 +55,141 @@ static int temporary_fd(void)
     return fd;
 }
 
-/* LEN bytes at AT of F written from DATA (WRITE) or read into it. */
-static bool file_io(const spool_file *f, void *data, size_t len, gint64 at, bool write)
+/* LEN bytes at AT of FD written from DATA (WRITE) or read into it; a read
+ * may stop early at the end of the file (*DONE says how far it got). */
+static bool fd_io(int fd, void *data, size_t len, gint64 at, bool write, size_t *done)
 {
     char *p = data;
-    while (len) {
-        ssize_t n = write ? pwrite(f->fd, p, len, (off_t)at) : pread(f->fd, p, len, (off_t)at);
+    *done = 0;
+    while (*done < len) {
+        ssize_t n = write ? pwrite(fd, p + *done, len - *done, (off_t)(at + (gint64)*done))
+                          : pread(fd, p + *done, len - *done, (off_t)(at + (gint64)*done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-        at += n;
+            return !write && n == 0;
+        *done += (size_t)n;
     }
     return true;
 }
 
-static bool file_write(spool_file *f, const void *data, size_t len, gint64 at)
+static void file_init(spool_file *f, int fd)
 {
-    return file_io(f, (void *)data, len, at, true); /* (pwrite does not write to DATA) */
+    f->fd = fd;
+    f->tail = g_byte_array_new();
+    f->window = g_byte_array_new();
 }
 
-static bool file_read(const spool_file *f, void *data, size_t len, gint64 at)
+static void file_clear(spool_file *f)
 {
-    return file_io(f, data, len, at, false);
+    close(f->fd);
+    g_byte_array_free(f->tail, TRUE);
+    g_byte_array_free(f->window, TRUE);
+}
+
+/* Where TAIL begins: what lies before is in the file. */
+static gint64 tail_at(const spool_file *f)
+{
+    return f->end - f->tail->len;
+}
+
+static bool file_flush(spool_file *f)
+{
+    size_t done;
+    bool ok = fd_io(f->fd, f->tail->data, f->tail->len, tail_at(f), true, &done);
+    g_byte_array_set_size(f->tail, 0);
+    return ok;
+}
+
+/* LEN bytes of DATA at the end of F; *AT gets where. */
+static bool file_append(spool_file *f, const void *data, size_t len, gint64 *at)
+{
+    if (f->tail->len + len > FILE_BLOCK && !file_flush(f))
+        return false;
+    *at = f->end;
+    g_byte_array_append(f->tail, data, (guint)len);
+    f->end += (gint64)len;
+    return true;
+}
+
+/* The window's changes written out. */
+static bool window_flush(spool_file *f)
+{
+    size_t done;
+    bool ok = !f->dirty || fd_io(f->fd, f->window->data, f->window->len, f->window_at, true, &done);
+    f->dirty = false;
+    return ok;
+}
+
+static bool in_window(const spool_file *f, gint64 at, size_t len)
+{
+    return at >= f->window_at && at + (gint64)len <= f->window_at + (gint64)f->window->len;
+}
+
+/* The window moved to begin at AT (before the tail), holding LEN bytes at
+ * least. */
+static bool window_move(spool_file *f, gint64 at, size_t len)
+{
+    if (!window_flush(f))
+        return false;
+    size_t want = MAX(len, FILE_BLOCK), done;
+    if (at + (gint64)want > tail_at(f))
+        want = (size_t)(tail_at(f) - at);
+    g_byte_array_set_size(f->window, (guint)want);
+    bool ok = fd_io(f->fd, f->window->data, want, at, false, &done);
+    g_byte_array_set_size(f->window, (guint)done);
+    f->window_at = at;
+    return ok && done >= len;
+}
+
+/* Where the LEN bytes at AT of F are held: in the tail or the window
+ * (moved there when they are not); NULL when they cannot be read. */
+static guint8 *file_bytes(spool_file *f, gint64 at, size_t len)
+{
+    if (at < 0 || at + (gint64)len > f->end)
+        return NULL;
+    if (at >= tail_at(f))
+        return f->tail->data + (at - tail_at(f)); /* (a record is never split) */
+    if (!in_window(f, at, len) && !window_move(f, at, len))
+        return NULL;
+    return f->window->data + (at - f->window_at);
+}
+
+/* LEN bytes of DATA over those at AT, a record appended before. */
+static bool file_overwrite(spool_file *f, gint64 at, const void *data, size_t len)
+{
+    guint8 *bytes = file_bytes(f, at, len);
+    if (!bytes)
+        return false;
+    memcpy(bytes, data, len);
+    f->dirty |= at < tail_at(f);
+    return true;
+}
+
+/* LEN bytes at AT of F into DATA, a record appended before. */
+static bool file_read(spool_file *f, gint64 at, void *data, size_t len)
+{
+    const guint8 *bytes = file_bytes(f, at, len);
+    if (bytes)
+        memcpy(data, bytes, len);
+    return bytes != NULL;
+}
+
+/* F emptied. */
+static void file_reset(spool_file *f)
+{
+    f->end = 0;
+    f->dirty = false;
+    g_byte_array_set_size(f->tail, 0);
+    g_byte_array_set_size(f->window, 0);
+    (void)ftruncate(f->fd, 0);
 }
 
 static void spool_free(gpointer p)
 {
     kp_spool *s = p;
-    close(s->rows.fd);
-    close(s->diagnostics.fd);
+    file_clear(&s->rows);
+    file_clear(&s->diagnostics);
     g_byte_array_free(s->buf, TRUE);
     g_free(s);
 }
@@ -89,8 +203,8 @@ bool document_spool(kp_document *doc)
         return false;
     }
     kp_spool *s = g_new0(kp_spool, 1);
-    s->rows.fd = rows;
-    s->diagnostics.fd = diagnostics;
+    file_init(&s->rows, rows);
+    file_init(&s->diagnostics, diagnostics);
     s->buf = g_byte_array_new();
     doc->spool = s;
     doc->spool_free = spool_free;
@@ -413,13 +527,14 @@ static bool row_put(kp_spool *s, const kp_row *row, kp_parked_row *pr, bool in_p
 {
     g_byte_array_set_size(s->buf, 0);
     row_pack(row, s->buf);
-    gint64 at = in_place && s->buf->len <= pr->len ? pr->at : s->rows.end;
-    if (!file_write(&s->rows, s->buf->data, s->buf->len, at)) {
+    gint64 at = pr->at;
+    bool put = in_place && s->buf->len <= pr->len
+                   ? file_overwrite(&s->rows, at, s->buf->data, s->buf->len)
+                   : file_append(&s->rows, s->buf->data, s->buf->len, &at);
+    if (!put) {
         s->failed = true;
         return false;
     }
-    if (at == s->rows.end)
-        s->rows.end += s->buf->len;
     pr->at = at;
     pr->len = s->buf->len;
     parked_keys(row, pr);
@@ -429,7 +544,7 @@ static bool row_put(kp_spool *s, const kp_row *row, kp_parked_row *pr, bool in_p
 static kp_row *row_get(kp_spool *s, const kp_parked_row *pr)
 {
     g_byte_array_set_size(s->buf, pr->len);
-    kp_row *row = file_read(&s->rows, s->buf->data, pr->len, pr->at)
+    kp_row *row = file_read(&s->rows, pr->at, s->buf->data, pr->len)
                       ? row_unpack(s->buf->data, pr->len)
                       : NULL;
     if (!row)
@@ -497,11 +612,11 @@ static bool diagnostic_put(kp_spool *s, const kp_diagnostic *d)
     diagnostic_pack(d, s->buf);
     guint32 len = s->buf->len - (guint32)sizeof len;
     memcpy(s->buf->data, &len, sizeof len);
-    if (!file_write(&s->diagnostics, s->buf->data, s->buf->len, s->diagnostics.end)) {
+    gint64 at;
+    if (!file_append(&s->diagnostics, s->buf->data, s->buf->len, &at)) {
         s->failed = true;
         return false;
     }
-    s->diagnostics.end += s->buf->len;
     return true;
 }
 
@@ -511,9 +626,9 @@ static bool parked_diagnostics_each(kp_spool *s, kp_diagnostic_fn fn, void *ctx)
     for (gint64 at = 0; at < s->diagnostics.end;) {
         guint32 len;
         kp_diagnostic *d = NULL;
-        if (file_read(&s->diagnostics, &len, sizeof len, at)) {
+        if (file_read(&s->diagnostics, at, &len, sizeof len)) {
             g_byte_array_set_size(s->buf, len);
-            if (file_read(&s->diagnostics, s->buf->data, len, at + (gint64)sizeof len))
+            if (file_read(&s->diagnostics, at + (gint64)sizeof len, s->buf->data, len))
                 d = diagnostic_unpack(s->buf->data, len);
         }
         if (!d) {
@@ -562,7 +677,7 @@ void document_keep_diagnostics(kp_document *doc)
     g_ptr_array_set_free_func(doc->diagnostics, NULL); /* (moved into ALL) */
     g_ptr_array_free(doc->diagnostics, TRUE);
     doc->diagnostics = all;
-    s->diagnostics.end = 0;
+    file_reset(&s->diagnostics);
 }
 
 void document_park(kp_document *doc, const kp_row *keep)
