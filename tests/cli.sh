@@ -202,6 +202,14 @@ check "a 108-page PDF: -j 2 and -j 5 write the bytes -j 1 does" \
 "$kpipe" text "$tmp/long.pdf" -j 1 -o "$tmp/long1.txt"
 "$kpipe" text "$tmp/long.pdf" -j 2 -o "$tmp/long2.txt"
 check "a 108-page PDF: text -j 2 prints what -j 1 does" cmp -s "$tmp/long1.txt" "$tmp/long2.txt"
+# extract parks rows and diagnostics in a temporary file as pages are read;
+# without one (TMPDIR unusable) it holds them, and writes the same bytes
+mkdir "$tmp/spool"
+TMPDIR="$tmp/spool" "$kpipe" extract "$tmp/long.pdf" -o "$tmp/long-spooled.json"
+TMPDIR="$tmp/no-such-dir" "$kpipe" extract "$tmp/long.pdf" -o "$tmp/long-held.json"
+check "a 108-page PDF: kpi-json parked in a temporary file is the one held in memory" \
+    sh -c "cmp -s '$tmp/long1.json' '$tmp/long-spooled.json' && cmp -s '$tmp/long1.json' '$tmp/long-held.json'"
+check "a 108-page PDF: the temporary file is gone with kpipe" [ -z "$(ls -A "$tmp/spool")" ]
 # The same pages encrypted (AES-256): the password opens the bytes already
 # read, and the readers read what the plain file gives.
 qpdf --encrypt kp kp 256 -- "$tmp/long.pdf" "$tmp/long-enc.pdf"
