@@ -210,6 +210,12 @@ TMPDIR="$tmp/no-such-dir" "$kpipe" extract "$tmp/long.pdf" -o "$tmp/long-held.js
 check "a 108-page PDF: kpi-json parked in a temporary file is the one held in memory" \
     sh -c "cmp -s '$tmp/long1.json' '$tmp/long-spooled.json' && cmp -s '$tmp/long1.json' '$tmp/long-held.json'"
 check "a 108-page PDF: the temporary file is gone with kpipe" [ -z "$(ls -A "$tmp/spool")" ]
+# a temporary file that cannot grow (a full disk; here a file size limit,
+# its signal ignored): an error, and no output rather than a shorter one
+expect_fail "a 108-page PDF: a spool that cannot be written is an error" 2 \
+    'long.pdf: error: its rows could not be kept in a temporary file under' \
+    sh -c "trap '' XFSZ; ulimit -f 64; exec '$kpipe' extract '$tmp/long.pdf' -o '$tmp/long-full.json'"
+check "a 108-page PDF: nothing written when the spool failed" [ ! -e "$tmp/long-full.json" ]
 # The same pages encrypted (AES-256): the password opens the bytes already
 # read, and the readers read what the plain file gives.
 qpdf --encrypt kp kp 256 -- "$tmp/long.pdf" "$tmp/long-enc.pdf"
