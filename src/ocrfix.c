@@ -365,6 +365,23 @@ static kp_quantity *read_with_unit(const kp_rules *rules, const kp_quantity *q,
     return r;
 }
 
+/* What mends one figure of a row: where the row holds it (a mend may
+ * replace it) and its field's name. */
+typedef void (*figure_fn)(void *ctx, const kp_row *row, kp_quantity **slot, const char *field);
+
+/* FN on each of ROW's figures: baseline, target, actuals by year. */
+static void row_figures_each(kp_row *row, figure_fn fn, void *ctx)
+{
+    fn(ctx, row, &row->baseline, "baseline");
+    fn(ctx, row, &row->target, "target");
+    for (guint i = 0; i < row->actuals->len; i++) {
+        kp_actual *a = g_ptr_array_index(row->actuals, i);
+        char field[32];
+        snprintf(field, sizeof field, "actuals.%d", a->fy);
+        fn(ctx, row, &a->quantity, field);
+    }
+}
+
 static void mend_unit(const kp_rules *rules, const kp_row *row, kp_quantity **slot,
                       const char *unit)
 {
@@ -382,17 +399,26 @@ static void mend_unit(const kp_rules *rules, const kp_row *row, kp_quantity **sl
     }
 }
 
+typedef struct {
+    const kp_rules *rules;
+    char *unit;
+} unit_mend;
+
+static void mend_unit_of(void *ctx, const kp_row *row, kp_quantity **slot, const char *field)
+{
+    const unit_mend *m = ctx;
+    (void)field;
+    mend_unit(m->rules, row, slot, m->unit);
+}
+
 void row_units_mended(const kp_rules *rules, kp_row *row)
 {
     const char *unit = row_unit(row);
     if (!unit)
         return;
-    char *u = g_strdup(unit); /* the figure that holds it may be replaced */
-    mend_unit(rules, row, &row->baseline, u);
-    mend_unit(rules, row, &row->target, u);
-    for (guint i = 0; i < row->actuals->len; i++)
-        mend_unit(rules, row, &((kp_actual *)g_ptr_array_index(row->actuals, i))->quantity, u);
-    g_free(u);
+    unit_mend m = {rules, g_strdup(unit)}; /* (the figure that holds it may be replaced) */
+    row_figures_each(row, mend_unit_of, &m);
+    g_free(m.unit);
 }
 
 /* ---- a table's columns ---------------------------------------------------------- */
@@ -742,23 +768,26 @@ static void mend_scale(parser *p, int goal, const kp_row *row, kp_quantity *q, c
     g_free(at);
 }
 
-/* Each of ROW's figures mended by MEND, FIELD its name. */
-static void row_figures_mended(parser *p, int goal, kp_row *row,
-                               void (*mend)(parser *, int, const kp_row *, kp_quantity *,
-                                            const char *))
+typedef struct {
+    parser *p;
+    int goal;
+} magnitude_mend;
+
+static void mend_point_of(void *ctx, const kp_row *row, kp_quantity **slot, const char *field)
 {
-    mend(p, goal, row, row->baseline, "baseline");
-    mend(p, goal, row, row->target, "target");
-    for (guint i = 0; i < row->actuals->len; i++) {
-        kp_actual *a = g_ptr_array_index(row->actuals, i);
-        char field[32];
-        snprintf(field, sizeof field, "actuals.%d", a->fy);
-        mend(p, goal, row, a->quantity, field);
-    }
+    const magnitude_mend *m = ctx;
+    mend_point(m->p, m->goal, row, *slot, field);
+}
+
+static void mend_scale_of(void *ctx, const kp_row *row, kp_quantity **slot, const char *field)
+{
+    const magnitude_mend *m = ctx;
+    mend_scale(m->p, m->goal, row, *slot, field);
 }
 
 void row_magnitudes_mended(parser *p, int goal, kp_row *row)
 {
-    row_figures_mended(p, goal, row, mend_point);
-    row_figures_mended(p, goal, row, mend_scale);
+    magnitude_mend m = {p, goal};
+    row_figures_each(row, mend_point_of, &m);
+    row_figures_each(row, mend_scale_of, &m);
 }
