@@ -887,72 +887,151 @@ static void paint_white(unsigned char *grey, int stride, int width, int height, 
 
 /* Reads one cell C of the grey image (borders painted out): its ink, on
  * white paper of its own, in one line or a block as the ink lies. */
-static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int width, int height,
-                      const cell_box *c, double scale, GArray *glyphs)
+/* A cell's ink on paper of its own, as read_cell gives it to Tesseract. */
+typedef struct {
+    unsigned char *paper;
+    int w, h;                /* the paper's size: the ink and PAD around it */
+    int box[4];              /* the ink's box in the page image */
+    int pad;
+    int ppi;
+    int lines;               /* lines of ink (ink_lines) */
+    bool one_char;           /* one square character */
+    TessPageSegMode again;   /* how a second read reads it: by the other means
+                              * than the first, so that the two are independent */
+} cell_paper;
+
+/* The ink of C (in points; SCALE pixels a point) copied onto white paper
+ * with a margin, shading made paper; false when C holds no ink. */
+static bool cell_paper_make(const unsigned char *grey, int gstride, int width, int height,
+                            const cell_box *c, double scale, cell_paper *cp)
 {
     int x0 = CLAMP((int)ceil(c->x0 * scale), 0, width), x1 = CLAMP((int)floor(c->x1 * scale), 0, width);
     int y0 = CLAMP((int)ceil(c->y0 * scale), 0, height), y1 = CLAMP((int)floor(c->y1 * scale), 0, height);
     if (x1 <= x0 || y1 <= y0)
-        return;
-    int box[4];
-    int lines = ink_lines(grey, gstride, x0, y0, x1, y1, scale, box);
-    if (lines == 0)
-        return;
-    int pad = (int)ceil(CELL_PAD_PT * scale);
+        return false;
+    int *box = cp->box;
+    cp->lines = ink_lines(grey, gstride, x0, y0, x1, y1, scale, box);
+    if (cp->lines == 0)
+        return false;
+    cp->pad = (int)ceil(CELL_PAD_PT * scale);
     int iw = box[2] - box[0], ih = box[3] - box[1];
-    int w = iw + 2 * pad, h = ih + 2 * pad;
-    unsigned char *paper = g_malloc((size_t)w * (size_t)h);
-    memset(paper, 0xFF, (size_t)w * (size_t)h);
+    cp->w = iw + 2 * cp->pad, cp->h = ih + 2 * cp->pad;
+    cp->paper = g_malloc((size_t)cp->w * (size_t)cp->h);
+    memset(cp->paper, 0xFF, (size_t)cp->w * (size_t)cp->h);
     /* shading made paper: a shaded cell (a heading row's grey, a band of
      * shading behind some lines) is white, whatever Tesseract's own
      * thresholding would make of the part it sees, while the ink keeps its
      * grey edges (the model reads anti-aliased strokes best) */
     for (int y = 0; y < ih; y++) {
         const unsigned char *from = grey + (size_t)(box[1] + y) * gstride + box[0];
-        unsigned char *to = paper + (size_t)(y + pad) * w + pad;
+        unsigned char *to = cp->paper + (size_t)(y + cp->pad) * cp->w + cp->pad;
         for (int x = 0; x < iw; x++)
             to[x] = from[x] >= SHADING_LEVEL ? 0xFF : (unsigned char)(from[x] * 255 / SHADING_LEVEL);
     }
-    ocr->f.TessBaseAPISetImage(ocr->api, paper, w, h, 1, w);
-    int ppi = (int)lround(scale * 72.0);
-    ocr->f.TessBaseAPISetSourceResolution(ocr->api, ppi);
+    cp->ppi = (int)lround(scale * 72.0);
+    cp->one_char = cp->lines == 1 && iw <= ONE_CHAR_ASPECT * ih;
+    cp->again = cp->one_char ? PSM_RAW_LINE : cp->lines == 1 ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK;
+    return true;
+}
+
+/* ---- the second read: what a first read or its cell looks like, and how
+ * it is read again (the first row of second_reads whose test holds) ------- */
+
+/* again with digits, separators, marks and the first read's units */
+static void figure_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
+{
+    char *charset = figure_charset(rd->text->str);
+    read_again(ocr, cp->again, rd, charset, false);
+    g_free(charset);
+    if (cp->lines == 1)
+        sign_for_four(cp->paper, cp->w, cp->h, rd);
+}
+
+/* a mark read as a letter or kana (〇 for ○, X for ×, へ for △): the read
+ * among the marks is the one to keep */
+static void mark_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
+{
+    bool read_as_mark = g_utf8_strchr(MARK_CHARS, -1, g_utf8_get_char(rd->text->str)) != NULL;
+    read_again(ocr, cp->again, rd, MARK_CHARS, !read_as_mark);
+}
+
+/* a letter beside digits (S for 5, O for 0): again with the digits it looks like */
+static void lookalike_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
+{
+    char *charset = digits_for_lookalikes(rd->text->str);
+    read_again(ocr, cp->again, rd, charset, true);
+    g_free(charset);
+}
+
+static bool cell_is_text_line(const cell_paper *cp)
+{
+    return cp->lines == 1 && !cp->one_char;
+}
+
+static void text_line_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
+{
+    (void)cp;
+    text_line_read_again(ocr, rd);
+}
+
+static bool cell_is_text_block(const cell_paper *cp)
+{
+    return cp->lines > 1;
+}
+
+static void text_block_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
+{
+    text_lines_read_again(ocr, rd, cp->paper, cp->w, cp->h, cp->ppi);
+}
+
+/* A second read: for a first read whose text passes READ, or a cell that
+ * passes CELL, AGAIN. */
+typedef struct {
+    bool (*read)(const char *first);
+    bool (*cell)(const cell_paper *cp);
+    void (*again)(kp_ocr *ocr, ocr_read *first, const cell_paper *cp);
+} second_read;
+
+static const second_read second_reads[] = {
+    {looks_like_figure, NULL, figure_again},
+    {looks_like_mark, NULL, mark_again},
+    {lookalike_in_number, NULL, lookalike_again},
+    {NULL, cell_is_text_line, text_line_again},
+    {NULL, cell_is_text_block, text_block_again},
+};
+
+static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int width, int height,
+                      const cell_box *c, double scale, GArray *glyphs)
+{
+    cell_paper cp;
+    if (!cell_paper_make(grey, gstride, width, height, c, scale, &cp))
+        return;
+    ocr->f.TessBaseAPISetImage(ocr->api, cp.paper, cp.w, cp.h, 1, cp.w);
+    ocr->f.TessBaseAPISetSourceResolution(ocr->api, cp.ppi);
     /* one character as such (a lone 件 read raw came out as 作, 人 as 人人),
      * one line raw (Tesseract's line finding splits a short line such as
      * 2件 into strokes), several as a block */
-    bool one_char = lines == 1 && iw <= ONE_CHAR_ASPECT * ih;
-    TessPageSegMode mode = one_char ? PSM_SINGLE_CHAR : lines == 1 ? PSM_RAW_LINE : PSM_SINGLE_BLOCK;
+    TessPageSegMode mode = cp.one_char    ? PSM_SINGLE_CHAR
+                           : cp.lines == 1 ? PSM_RAW_LINE
+                                           : PSM_SINGLE_BLOCK;
     ocr_read rd = {0};
     recognise(ocr, mode, &rd);
-    /* the second read by the other means, so that the two are independent */
-    TessPageSegMode again = one_char ? PSM_RAW_LINE : lines == 1 ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK;
-    if (looks_like_figure(rd.text->str)) {
-        char *charset = figure_charset(rd.text->str);
-        read_again(ocr, again, &rd, charset, false);
-        g_free(charset);
-        if (lines == 1)
-            sign_for_four(paper, w, h, &rd);
-    } else if (looks_like_mark(rd.text->str)) {
-        /* a mark read as a letter or kana (〇 for ○, X for ×, へ for △):
-         * the read among the marks is the one to keep */
-        read_again(ocr, again, &rd, MARK_CHARS, !g_utf8_strchr(MARK_CHARS, -1, g_utf8_get_char(rd.text->str)));
-    } else if (lookalike_in_number(rd.text->str)) {
-        char *charset = digits_for_lookalikes(rd.text->str);
-        read_again(ocr, again, &rd, charset, true);
-        g_free(charset);
-    } else if (lines == 1 && !one_char) {
-        text_line_read_again(ocr, &rd);
-    } else if (lines > 1) {
-        text_lines_read_again(ocr, &rd, paper, w, h, ppi);
+    for (size_t i = 0; i < G_N_ELEMENTS(second_reads); i++) {
+        const second_read *sr = &second_reads[i];
+        if (sr->read ? sr->read(rd.text->str) : sr->cell(&cp)) {
+            sr->again(ocr, &rd, &cp);
+            break;
+        }
     }
     /* back to page pixels */
     for (guint i = 0; i < rd.symbols->len; i++) {
         ocr_symbol *sym = &g_array_index(rd.symbols, ocr_symbol, i);
-        sym->l += box[0] - pad, sym->r += box[0] - pad;
-        sym->t += box[1] - pad, sym->b += box[1] - pad;
+        sym->l += cp.box[0] - cp.pad, sym->r += cp.box[0] - cp.pad;
+        sym->t += cp.box[1] - cp.pad, sym->b += cp.box[1] - cp.pad;
     }
     symbols_to_glyphs(&rd, scale, glyphs);
     ocr_read_clear(&rd);
-    g_free(paper);
+    g_free(cp.paper);
 }
 
 void ocr_read_page(kp_ocr *ocr, unsigned char *data, int width, int height, int stride,
