@@ -481,6 +481,10 @@ char *document_place(const kp_document *doc, int goal, int row, const char *fiel
     return g_string_free(s, FALSE);
 }
 
+/* A spooled document's findings wait on disk once this many have gathered
+ * (a check can make one for each of thousands of rows in a go). */
+#define DIAGNOSTICS_HELD 64
+
 void document_diagnose(kp_document *doc, kp_severity severity, const char *code, int goal,
                        int row, const char *field, int page, int line, const char *fmt, ...)
 {
@@ -497,6 +501,8 @@ void document_diagnose(kp_document *doc, kp_severity severity, const char *code,
     d->page = page;
     d->line = line;
     g_ptr_array_add(doc->diagnostics, d);
+    if (doc->spool_diagnostics && doc->diagnostics->len >= DIAGNOSTICS_HELD)
+        doc->spool_diagnostics(doc);
 }
 
 const char *direction_name(kp_direction d)

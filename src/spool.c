@@ -194,6 +194,8 @@ static void spool_free(gpointer p)
     g_free(s);
 }
 
+static void park_diagnostics(kp_document *doc);
+
 bool document_spool(kp_document *doc)
 {
     int rows = temporary_fd(), diagnostics = rows >= 0 ? temporary_fd() : -1;
@@ -208,6 +210,7 @@ bool document_spool(kp_document *doc)
     s->buf = g_byte_array_new();
     doc->spool = s;
     doc->spool_free = spool_free;
+    doc->spool_diagnostics = park_diagnostics;
     for (guint i = 0; i < doc->goals->len; i++)
         ((kp_goal *)g_ptr_array_index(doc->goals, i))->spool = s;
     return true;
@@ -680,6 +683,19 @@ void document_keep_diagnostics(kp_document *doc)
     file_reset(&s->diagnostics);
 }
 
+/* DOC's diagnostics to the spool, unless they are kept in memory. */
+static void park_diagnostics(kp_document *doc)
+{
+    kp_spool *s = doc->spool;
+    if (s->failed || s->keep_diagnostics)
+        return;
+    guint parked = 0;
+    while (parked < doc->diagnostics->len &&
+           diagnostic_put(s, g_ptr_array_index(doc->diagnostics, parked)))
+        parked++;
+    g_ptr_array_remove_range(doc->diagnostics, 0, parked);
+}
+
 void document_park(kp_document *doc, const kp_row *keep)
 {
     kp_spool *s = doc->spool;
@@ -687,11 +703,5 @@ void document_park(kp_document *doc, const kp_row *keep)
         return;
     for (guint i = 0; i < doc->goals->len; i++)
         goal_park(s, g_ptr_array_index(doc->goals, i), keep);
-    if (s->keep_diagnostics)
-        return;
-    guint parked = 0;
-    while (parked < doc->diagnostics->len &&
-           diagnostic_put(s, g_ptr_array_index(doc->diagnostics, parked)))
-        parked++;
-    g_ptr_array_remove_range(doc->diagnostics, 0, parked);
+    park_diagnostics(doc);
 }

@@ -210,7 +210,6 @@ static void check_row_units(kp_row *r, void *ctx)
         }
     }
     figures_free(figs);
-    document_park(u->doc, NULL);
 }
 
 static void check_units(kp_document *doc, kp_goal *g)
@@ -409,7 +408,6 @@ static void check_row_listed(kp_row *row, void *ctx)
              _("Goal %d row %d gives the KPI「%s」under measure %d, the summary list "
                "under measure %d."),
              goal, row->number, row->kpi_name, row->measure, GPOINTER_TO_INT(measure));
-    document_park(at->doc, NULL);
 }
 
 static void check_summary(kp_document *doc, kp_goal *g)
@@ -537,7 +535,6 @@ static void check_numbering(kp_document *doc)
                        "the measures in order."),
                      g->number, r->number, r->measure, last_measure);
             last_measure = MAX(last_measure, r->measure);
-            document_park(doc, NULL);
         }
         g_array_free(rows, TRUE);
     }
@@ -567,7 +564,6 @@ static void check_row_relisted(kp_row *r, void *ctx)
                        "in the document."),
                      project);
     }
-    document_park(at->doc, NULL);
 }
 
 static void check_relisted(kp_document *doc)
@@ -694,7 +690,6 @@ static void check_row(kp_row *r, void *ctx)
     check_row_figures(at->doc, at->g, r);
     assess_row(at->doc, r);
     check_verdicts(at->doc, at->g, r);
-    document_park(at->doc, NULL); /* (its findings: a spooled document's wait on disk) */
 }
 
 void validate_document(kp_document *doc)

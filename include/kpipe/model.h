@@ -188,6 +188,9 @@ typedef struct kp_document {
                              * are parked as they are read, or NULL: all
                              * are in memory (spool.h) */
     GDestroyNotify spool_free;
+    /* Moves DIAGNOSTICS to SPOOL (document_diagnose calls it once a few
+     * have gathered), or leaves them where findings are looked back at. */
+    void (*spool_diagnostics)(struct kp_document *doc);
 } kp_document;
 
 kp_document *document_new(void);
