@@ -620,6 +620,15 @@ static void sign_for_four(const unsigned char *paper, int w, int h, ocr_read *rd
     rd->least = 0;
 }
 
+/* A's read for B's: the one kept takes the other's place, the other is
+ * cleared with it. */
+static void read_swap(ocr_read *a, ocr_read *b)
+{
+    ocr_read t = *a;
+    *a = *b;
+    *b = t;
+}
+
 /* Reads a cell again with only the characters of CHARSET: where the two
  * reads differ, the read kept is the surer one, and its glyphs are given no
  * confidence. PREFER_SECOND: keep the second read where they differ. */
@@ -645,9 +654,7 @@ static void read_again(kp_ocr *ocr, TessPageSegMode mode, ocr_read *first, const
     g_string_free(b, TRUE);
     if (!same) {
         if (second.symbols->len && (prefer_second || second.least > first->least)) {
-            ocr_read t = *first;
-            *first = second;
-            second = t;
+            read_swap(first, &second);
         }
         for (guint i = 0; i < first->symbols->len; i++)
             g_array_index(first->symbols, ocr_symbol, i).confidence = 0;
@@ -664,6 +671,19 @@ static double mean_confidence(const ocr_read *rd)
         sum += g_array_index(rd->symbols, ocr_symbol, i).confidence;
     return rd->symbols->len ? sum / rd->symbols->len : 0;
 }
+
+/* A cell's ink on paper of its own, as read_cell gives it to Tesseract. */
+typedef struct {
+    unsigned char *paper;
+    int w, h;                /* the paper's size: the ink and PAD around it */
+    int box[4];              /* the ink's box in the page image */
+    int pad;
+    int ppi;
+    int lines;               /* lines of ink (ink_lines) */
+    bool one_char;           /* one square character */
+    TessPageSegMode again;   /* how a second read reads it: by the other means
+                              * than the first, so that the two are independent */
+} cell_paper;
 
 /* A one-line cell of text read raw is read again as a line (Tesseract's
  * own line model): raw, kanji come out as lookalikes far more often
@@ -708,17 +728,16 @@ static bool keeps_line_read(const ocr_read *first, const ocr_read *second)
            mean_confidence(second) + TEXT_LINE_MARGIN >= mean_confidence(first);
 }
 
-static void text_line_read_again(kp_ocr *ocr, ocr_read *first)
+static void text_line_read_again(kp_ocr *ocr, ocr_read *first, const cell_paper *cp)
 {
+    (void)cp; /* (the cell is set on Tesseract already: a line needs no more of it) */
     if (first->symbols->len < TEXT_LINE_MIN_CHARS)
         return;
     ocr_read line = {0};
     recognise(ocr, PSM_SINGLE_LINE, &line);
     if (keeps_line_read(first, &line) && !looks_like_mark(line.text->str) &&
         !lookalike_in_number(line.text->str)) {
-        ocr_read t = *first;
-        *first = line;
-        line = t;
+        read_swap(first, &line);
     }
     ocr_read_clear(&line);
 }
@@ -742,11 +761,11 @@ static GArray *read_lines(const ocr_read *rd)
  * at a time, each where the block read found it (to the middles of the
  * gaps around it) and as Tesseract's line model reads a line: in a block,
  * kana of long lines drop out (引き続 for 引き続き) and kanji turn into
- * lookalikes. Kept on the terms of text_line_read_again. PAPER is W×H,
- * at PPI. */
-static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const unsigned char *paper, int w,
-                                  int h, int ppi)
+ * lookalikes. Kept on the terms of text_line_read_again. */
+static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const cell_paper *cp)
 {
+    const unsigned char *paper = cp->paper;
+    int w = cp->w, h = cp->h;
     GArray *found = read_lines(first);
     guint n = found->len / 2;
     const int *edge = (const int *)(void *)found->data;
@@ -765,7 +784,7 @@ static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const unsigned c
         /* a line on an image of its own: Tesseract reads a rectangle of
          * the cell's image far worse than the same rows alone */
         ocr->f.TessBaseAPISetImage(ocr->api, paper + (size_t)top * w, w, bottom - top, 1, w);
-        ocr->f.TessBaseAPISetSourceResolution(ocr->api, ppi);
+        ocr->f.TessBaseAPISetSourceResolution(ocr->api, cp->ppi);
         ocr_read line = {0};
         recognise(ocr, PSM_SINGLE_LINE, &line);
         for (guint k = 0; k < line.symbols->len; k++) {
@@ -781,9 +800,7 @@ static void text_lines_read_again(kp_ocr *ocr, ocr_read *first, const unsigned c
     }
     g_array_free(found, TRUE);
     if (keeps_line_read(first, &lines)) {
-        ocr_read t = *first;
-        *first = lines;
-        lines = t;
+        read_swap(first, &lines);
     }
     ocr_read_clear(&lines);
 }
@@ -887,19 +904,6 @@ static void paint_white(unsigned char *grey, int stride, int width, int height, 
 
 /* Reads one cell C of the grey image (borders painted out): its ink, on
  * white paper of its own, in one line or a block as the ink lies. */
-/* A cell's ink on paper of its own, as read_cell gives it to Tesseract. */
-typedef struct {
-    unsigned char *paper;
-    int w, h;                /* the paper's size: the ink and PAD around it */
-    int box[4];              /* the ink's box in the page image */
-    int pad;
-    int ppi;
-    int lines;               /* lines of ink (ink_lines) */
-    bool one_char;           /* one square character */
-    TessPageSegMode again;   /* how a second read reads it: by the other means
-                              * than the first, so that the two are independent */
-} cell_paper;
-
 /* The ink of C (in points; SCALE pixels a point) copied onto white paper
  * with a margin, shading made paper; false when C holds no ink. */
 static bool cell_paper_make(const unsigned char *grey, int gstride, int width, int height,
@@ -968,20 +972,9 @@ static bool cell_is_text_line(const cell_paper *cp)
     return cp->lines == 1 && !cp->one_char;
 }
 
-static void text_line_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
-{
-    (void)cp;
-    text_line_read_again(ocr, rd);
-}
-
 static bool cell_is_text_block(const cell_paper *cp)
 {
     return cp->lines > 1;
-}
-
-static void text_block_again(kp_ocr *ocr, ocr_read *rd, const cell_paper *cp)
-{
-    text_lines_read_again(ocr, rd, cp->paper, cp->w, cp->h, cp->ppi);
 }
 
 /* A second read: for a first read whose text passes READ, or a cell that
@@ -996,8 +989,8 @@ static const second_read second_reads[] = {
     {looks_like_figure, NULL, figure_again},
     {looks_like_mark, NULL, mark_again},
     {lookalike_in_number, NULL, lookalike_again},
-    {NULL, cell_is_text_line, text_line_again},
-    {NULL, cell_is_text_block, text_block_again},
+    {NULL, cell_is_text_line, text_line_read_again},
+    {NULL, cell_is_text_block, text_lines_read_again},
 };
 
 static void read_cell(kp_ocr *ocr, const unsigned char *grey, int gstride, int width, int height,
