@@ -736,6 +736,16 @@ static bool write_document(const kp_document *doc, const read_options *o, bool c
     return ok;
 }
 
+/* FILE read to be written as O asks: for kpi-json, with its rows waiting
+ * in a temporary file (memory does not grow with the pages); for CSV or the
+ * database, which walk the rows themselves, held whole. */
+static kp_document *load_to_write(const char *file, const read_options *o, const kp_rules *rules,
+                                  bool csv, kp_error *err)
+{
+    return o->db || csv ? kp_document_load(file, &o->pdf, rules, NULL, err)
+                        : kp_document_load_spooled(file, &o->pdf, rules, err);
+}
+
 /* One input of a batch, read in a child process of its own. */
 typedef struct {
     const char *file;
@@ -815,9 +825,7 @@ static int batch_child(batch_item *it, const read_options *o, const kp_rules *ru
                        int fd)
 {
     kp_error err = KP_ERROR_INIT;
-    bool json = !o->db && !csv; /* (the database and CSV walk the rows) */
-    kp_document *doc = json ? kp_document_load_spooled(it->file, &o->pdf, rules, &err)
-                            : kp_document_load(it->file, &o->pdf, rules, NULL, &err);
+    kp_document *doc = load_to_write(it->file, o, rules, csv, &err);
     int done = KP_EXIT_OK;
     if (doc && o->db) {
         done = ingest_document(doc, it->file, o, &err);
@@ -1035,10 +1043,7 @@ static int cmd_extract(read_options *o)
         return status;
     }
     const char *file = o->inputs[0];
-    /* kpi-json is written from a document whose rows wait in a temporary
-     * file: memory does not grow with the pages (CSV walks the rows) */
-    kp_document *doc = csv ? kp_document_load(file, &o->pdf, rules, NULL, &err)
-                           : kp_document_load_spooled(file, &o->pdf, rules, &err);
+    kp_document *doc = load_to_write(file, o, rules, csv, &err);
     if (doc) {
         if (write_document(doc, o, csv, file, o->out, &err)) /* sets err on failure */
             summarise_errors(file, doc);
